@@ -1,0 +1,679 @@
+"""The lexicon coder: a codebook's patterns matched in one pass over each document.
+
+How it works
+------------
+Each document is normalised once: lower-cased, ``ё`` folded to ``е``, every run of white space
+turned into one space and every other non-word character into a token of its own (``|``, or
+``'`` and ``-`` for apostrophes and hyphens), so that tokens are separated by exactly one space.
+Each pattern is compiled into an Aho-Corasick automaton key with a space on each side (a stem:
+on its left only), so every hit is word-aligned by construction and all the frames of a
+language are found in a single scan. A short pass then keeps, per frame, the leftmost-longest
+non-overlapping matches, drops those overlapping an exclusion, and marks negated ones. The
+matching rules are documented in ``docs/codebook-format.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import ahocorasick
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from framing.codebook import Codebook, Pattern, load_codebook
+from framing.errors import FramingError, InputError, Problem
+
+__all__ = ["Coding", "LexiconCoder", "code", "evidence", "kwic"]
+
+UnknownLang = Literal["error", "all"]
+
+_WORD_CHAR = re.compile(r"\w")
+_ORIG_WORD = re.compile(r"\w+")
+_NORM_WORD = re.compile(r"[^ |'-]+")
+_APOSTROPHES = frozenset("'’‘ʼ`")
+_HYPHENS = frozenset("-‐‑")
+
+# Roles and kinds of automaton entries.
+_MATCH, _EXCLUDE, _CUE = 0, 1, 2
+_EXACT, _STEM_END, _VERIFY, _REGEX = 0, 1, 2, 3
+
+
+class _CharTable(dict):
+    """``str.translate`` table: each character's separator class, worked out once and kept."""
+
+    def __missing__(self, cp: int) -> int | str:
+        c = chr(cp)
+        if c == "ё":
+            value: int | str = "е"
+        elif c in _APOSTROPHES:
+            value = "'"
+        elif c in _HYPHENS:
+            value = "-"
+        elif c.isspace():
+            value = " "
+        elif _WORD_CHAR.match(c):
+            value = cp
+        else:
+            value = "|"
+        self[cp] = value
+        return value
+
+
+_TABLE = _CharTable()
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) != len(text):  # e.g. 'İ' lowers to two characters: keep offsets 1:1
+        low = "".join(ch if len(ch) == 1 else c for c in text for ch in (c.lower(),))
+    return low
+
+
+_BYTE_TABLE = bytes(
+    ord(v) if isinstance(v := _TABLE[b], str) else b for b in range(128)
+) + bytes(range(128, 256))
+_NONASCII_NONWORD = re.compile(r"[^\w\x00-\x7f]")
+_NONASCII_SPACE = re.compile(r"[^\S\x00-\x7f]")
+_FOLDS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"), ("‐", "-"), ("‑", "-"), ("ё", "е"))
+
+
+def normalize_text(text: str) -> str:
+    """The form the coder scans: single spaces between tokens, punctuation as tokens.
+
+    Examples
+    --------
+    >>> normalize_text("Dall’Europa, nessun aiuto!")
+    " dall ' europa | nessun aiuto | "
+    """
+    return _normalize(text)[0]
+
+
+def _normalize(text: str) -> tuple[str, int]:
+    """The normalised text and its number of word tokens."""
+    low = _lower(text)
+    if low.isascii():  # str.translate has a fast path for ASCII
+        s = low.translate(_TABLE)
+    else:  # bytes.translate for the ASCII separators, then a regex for the rare others
+        for old, new in _FOLDS:
+            if old in low:
+                low = low.replace(old, new)
+        s = low.encode("utf-8").translate(_BYTE_TABLE).decode("utf-8")
+        if _NONASCII_NONWORD.search(s):
+            s = _NONASCII_NONWORD.sub("|", _NONASCII_SPACE.sub(" ", s))
+    marks = 0
+    for mark in "|'-":
+        n = s.count(mark)
+        if n:
+            marks += n
+            s = s.replace(mark, f" {mark} ")
+    s = f" {s} "
+    while "  " in s:
+        s = s.replace("  ", " ")
+    return s, s.count(" ") - 1 - marks
+
+
+# An automaton entry: (role, frame, pattern index, kind, key length, verifying regex or None).
+_Entry = tuple
+
+
+def _key_and_entry(p: Pattern, role: int, frame: int, index: int) -> tuple[str, _Entry]:
+    tokens = p.tokens
+    first_stem = next((i for i, t in enumerate(tokens) if t.endswith("*")), None)
+    if first_stem is None:
+        key = " " + " ".join(tokens) + " "
+        return key, (role, frame, index, _EXACT, len(key), None)
+    head = " " + " ".join(tokens[: first_stem + 1])[:-1]
+    if first_stem == len(tokens) - 1:
+        return head, (role, frame, index, _STEM_END, len(head), None)
+    parts = [re.escape(t[:-1]) + "[^ ]*" if t.endswith("*") else re.escape(t) for t in tokens]
+    tail = "" if tokens[-1].endswith("*") else "(?= )"
+    verify = re.compile(" ".join(parts) + tail)
+    return head, (role, frame, index, _VERIFY, len(head), verify)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """Everything needed to code documents of one language (or of all, merged)."""
+
+    automaton: ahocorasick.Automaton | None
+    patterns: tuple[tuple[Pattern, ...], ...]  # per frame: its patterns, then its exclusions
+    regexes: tuple[tuple[int, int, int, re.Pattern[str]], ...]  # (role, frame, index, rx)
+    negatable: tuple[bool, ...]
+    window: int
+
+
+def _compile(codebook: Codebook, langs: Sequence[str]) -> _Compiled:
+    keys: dict[str, list[_Entry]] = {}
+    regexes = []
+    patterns = []
+    for fi, frame in enumerate(codebook.frames):
+        own = [p for lg in langs for p in frame.patterns(lg)]
+        excl = [p for lg in langs for p in frame.exclude_patterns.get(lg, ())]
+        patterns.append(tuple(own) + tuple(excl))
+        for role, offset, plist in ((_MATCH, 0, own), (_EXCLUDE, len(own), excl)):
+            for pi, p in enumerate(plist, start=offset):
+                if p.kind == "regex":
+                    regexes.append((role, fi, pi, p.regex))
+                    continue
+                key, entry = _key_and_entry(p, role, fi, pi)
+                keys.setdefault(key, []).append(entry)
+    neg = codebook.negation
+    for cue in sorted({c for lg in langs for c in (neg.cues.get(lg, ()) if neg else ())}):
+        key = f" {cue} "
+        keys.setdefault(key, []).append((_CUE, -1, -1, _EXACT, len(key), None))
+    automaton = None
+    if keys:
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for key in sorted(keys):
+            automaton.add_word(key, tuple(keys[key]))
+        automaton.make_automaton()
+    return _Compiled(
+        automaton=automaton,
+        patterns=tuple(patterns),
+        regexes=tuple(regexes),
+        negatable=tuple(bool(neg) and f.negation for f in codebook.frames),
+        window=neg.window if neg else 0,
+    )
+
+
+@dataclass(frozen=True)
+class _Hits:
+    """The raw hits in one document, offsets in its normalised text.
+
+    ``matches`` are ``(frame, start, -stop, pattern, original span or None)`` so that a plain
+    sort orders them by frame, leftmost, then longest; the original span is known for regex
+    hits only. ``excluded`` maps a frame to the ``(start, stop)`` of its exclusion hits, and
+    ``cue_stops`` lists where negation cues end, ascending.
+    """
+
+    matches: list[tuple]
+    excluded: dict[int, list[tuple[int, int]]]
+    cue_stops: list[int]
+
+
+def _scan(text: str, norm: str, comp: _Compiled) -> _Hits:
+    matches: list[tuple] = []
+    excluded: dict[int, list[tuple[int, int]]] = {}
+    cue_stops: list[int] = []
+    if comp.automaton is not None:
+        add = matches.append
+        for end, entries in comp.automaton.iter(norm):
+            for role, frame, index, kind, length, verify in entries:
+                start = end - length + 2
+                if kind == _EXACT:
+                    stop = end
+                elif kind == _STEM_END:
+                    stop = norm.find(" ", end + 1)
+                else:
+                    m = verify.match(norm, start)
+                    if m is None:
+                        continue
+                    stop = m.end()
+                if role == _MATCH:
+                    add((frame, start, -stop, index, None))
+                elif role == _CUE:
+                    cue_stops.append(stop)
+                else:
+                    excluded.setdefault(frame, []).append((start, stop))
+    if comp.regexes:
+        low = _lower(text).replace("ё", "е")
+        found = [
+            (role, fi, pi, m.span())
+            for role, fi, pi, rx in comp.regexes
+            for m in rx.finditer(low)
+            if m.end() > m.start()
+        ]
+        if found:
+            tmap = _TokenMap(text, norm)
+            for role, fi, pi, (s, e) in found:
+                ns, ne = tmap.to_norm(s, e)
+                if role == _MATCH:
+                    matches.append((fi, ns, -ne, pi, (s, e)))
+                else:
+                    excluded.setdefault(fi, []).append((ns, ne))
+    return _Hits(matches, excluded, cue_stops)
+
+
+class _TokenMap:
+    """Maps offsets between the original text and its normalised form, token by token."""
+
+    def __init__(self, text: str, norm: str):
+        self.orig = [m.span() for m in _ORIG_WORD.finditer(text)]
+        self.norm = [m.span() for m in _NORM_WORD.finditer(norm)]
+        self._norm_len = len(norm)
+        if len(self.orig) != len(self.norm):  # pragma: no cover - guards an invariant
+            raise FramingError("internal error: token maps disagree; please report this text")
+        self._orig_starts = [s for s, _ in self.orig]
+        self._orig_ends = [e for _, e in self.orig]
+        self._norm_starts = [s for s, _ in self.norm]
+        self._norm_ends = [e for _, e in self.norm]
+
+    def to_orig(self, start: int, stop: int) -> tuple[int, int]:
+        first = bisect_left(self._norm_starts, start)
+        last = bisect_right(self._norm_ends, stop) - 1
+        return self.orig[first][0], self.orig[last][1]
+
+    def to_norm(self, start: int, stop: int) -> tuple[int, int]:
+        first = bisect_right(self._orig_ends, start)
+        last = bisect_left(self._orig_starts, stop) - 1
+        if first > last:  # only separators matched: an empty span before token `first`
+            pos = self.norm[first][0] if first < len(self.norm) else self._norm_len
+            return pos, pos
+        return self.norm[first][0], self.norm[last][1]
+
+
+def _negated(norm: str, start: int, cue_stops: list[int], window: int) -> bool:
+    """Whether a cue ends at most ``window`` tokens before ``start``, no punctuation between."""
+    i = bisect_right(cue_stops, start - 1) - 1
+    if i < 0:
+        return False
+    gap = norm[cue_stops[i]:start]
+    if "|" in gap:
+        return False
+    between = len(gap.split()) - gap.count("'") - gap.count("-")
+    return between < window
+
+
+def _select(hits: _Hits, comp: _Compiled, norm: str, counts: np.ndarray) -> list[tuple]:
+    """Count, per frame, the leftmost-longest non-overlapping matches into ``counts``.
+
+    Matches overlapping an exclusion are dropped; negated ones are kept but not counted.
+    Returns the kept matches as ``(match, negated)``.
+    """
+    chosen = []
+    frame, last, blocks, negatable = -1, -1, None, False
+    hits.matches.sort()
+    for h in hits.matches:
+        if h[0] != frame:
+            frame, last = h[0], -1
+            blocks = hits.excluded.get(frame)
+            negatable = comp.negatable[frame] and bool(hits.cue_stops)
+        start, stop = h[1], -h[2]
+        if start < last:
+            continue
+        last = stop
+        if blocks and any(b0 < stop and start < b1 for b0, b1 in blocks):
+            continue
+        neg = negatable and _negated(norm, start, hits.cue_stops, comp.window)
+        chosen.append((h, neg))
+        if not neg:
+            counts[frame] += 1
+    return chosen
+
+
+@dataclass(frozen=True)
+class Coding:
+    """What the lexicon coder found in a batch of documents.
+
+    Attributes
+    ----------
+    frame_ids : tuple of str
+        The columns of ``counts``, in codebook order.
+    counts : ndarray of shape (n_documents, n_frames)
+        Counted (not negated, not excluded) matches per document and frame.
+    n_tokens : ndarray of shape (n_documents,)
+        Word tokens per document (the denominator of rates).
+    spans : DataFrame or None
+        With ``spans=True``: one row per match, columns ``doc`` (0-based position), ``frame``,
+        ``pattern``, ``start``, ``end``, ``match`` (``text[start:end]``) and ``negated``.
+    """
+
+    frame_ids: tuple[str, ...]
+    counts: np.ndarray
+    n_tokens: np.ndarray
+    spans: pd.DataFrame | None = None
+
+    @property
+    def rates(self) -> np.ndarray:
+        """Matches per 1,000 word tokens; NaN for documents without tokens."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates = self.counts * 1000.0 / self.n_tokens[:, None]
+        rates[self.n_tokens == 0] = np.nan
+        return rates
+
+
+_SPAN_COLUMNS = ["doc", "frame", "pattern", "start", "end", "match", "negated"]
+
+
+class LexiconCoder(TransformerMixin, BaseEstimator):
+    """Code documents for frames with a codebook's lexicons; compile once, code many.
+
+    Parameters
+    ----------
+    codebook : str, path or Codebook, default "softpower-aid"
+        A packaged codebook name, a YAML file, or a loaded :class:`~framing.Codebook`.
+    lang : str or None
+        The language of the documents passed to :meth:`transform`. ``None`` uses every
+        language of the codebook at once (right for a single-language codebook, or for mixed
+        input without a language column). :meth:`code` also takes a language per document.
+    unknown_lang : {"error", "all"}
+        What to do with a document whose language the codebook lacks: raise, or code it with
+        every language's lexicon at once.
+
+    Examples
+    --------
+    >>> coder = LexiconCoder("softpower-aid", lang="en")
+    >>> X = coder.fit_transform(["From Russia with love: Il-76 planes landed at the airbase."])
+    >>> dict(zip(coder.get_feature_names_out(), X.toarray()[0]))["goodwill_branding"]
+    1
+    """
+
+    def __init__(
+        self,
+        codebook: str | Codebook = "softpower-aid",
+        lang: str | None = None,
+        unknown_lang: UnknownLang = "error",
+    ):
+        self.codebook = codebook
+        self.lang = lang
+        self.unknown_lang = unknown_lang
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    # -- building --------------------------------------------------------------------------
+    def fit(self, X=None, y=None):
+        """Load and compile the codebook (no learning); return ``self``."""
+        self._build()
+        return self
+
+    def _build(self) -> None:
+        if self.unknown_lang not in ("error", "all"):
+            raise ValueError(f"unknown_lang must be 'error' or 'all', not {self.unknown_lang!r}")
+        cb = load_codebook(self.codebook)
+        if self.lang is not None and self.lang not in cb.languages:
+            raise FramingError(
+                f"codebook {cb.name!r} has no lexicon for language {self.lang!r} "
+                f"(it has {list(cb.languages)})"
+            )
+        self.codebook_ = cb
+        self.frame_ids_ = cb.frame_ids
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _compiled_for(self, lang: str | None) -> _Compiled:
+        if not hasattr(self, "codebook_"):
+            self._build()
+        key = lang if lang in self.codebook_.languages else "*"
+        if key not in self._compiled:
+            langs = [lang] if key != "*" else list(self.codebook_.languages)
+            self._compiled[key] = _compile(self.codebook_, langs)
+        return self._compiled[key]
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """The frame ids, one per output column."""
+        if not hasattr(self, "codebook_"):
+            self._build()
+        return np.asarray(self.frame_ids_, dtype=object)
+
+    # -- applying --------------------------------------------------------------------------
+    def code(
+        self,
+        texts: Iterable[str],
+        langs: Sequence[str | None] | None = None,
+        spans: bool = False,
+    ) -> Coding:
+        """Code ``texts``; ``langs`` gives each document's language (default: ``self.lang``).
+
+        Returns
+        -------
+        Coding
+            Counts per document and frame, token counts and, with ``spans=True``, evidence.
+        """
+        texts = list(texts)
+        if not hasattr(self, "codebook_"):
+            self._build()
+        if langs is None:
+            langs = [self.lang] * len(texts)
+        elif len(langs) != len(texts):
+            raise ValueError(f"{len(langs)} languages for {len(texts)} texts")
+        self._check_langs(langs)
+        n_frames = len(self.frame_ids_)
+        counts = np.zeros((len(texts), n_frames), dtype=np.int64)
+        n_tokens = np.zeros(len(texts), dtype=np.int64)
+        rows: list[tuple] = []
+        for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
+            if not isinstance(text, str):
+                raise InputError(Problem("<texts>", f"text is {type(text).__name__}, not a "
+                                         "string", line=None, field=f"document {i}"))
+            comp = self._compiled_for(lang)
+            norm, n_tokens[i] = _normalize(text)
+            hits = _scan(text, norm, comp)
+            if not hits.matches:
+                continue
+            chosen = _select(hits, comp, norm, counts[i])
+            if spans and chosen:
+                tmap = _TokenMap(text, norm)
+                for h, neg in sorted(chosen, key=lambda c: (c[0][1], c[0][0])):
+                    s, e = h[4] if h[4] is not None else tmap.to_orig(h[1], -h[2])
+                    rows.append((i, self.frame_ids_[h[0]], comp.patterns[h[0]][h[3]].text,
+                                 s, e, text[s:e], neg))
+        span_df = None
+        if spans:
+            span_df = pd.DataFrame(rows, columns=_SPAN_COLUMNS).astype(
+                {"doc": "int64", "start": "int64", "end": "int64", "negated": "bool"}
+            )
+        return Coding(self.frame_ids_, counts, n_tokens, span_df)
+
+    def _check_langs(self, langs: Sequence[str | None]) -> None:
+        known = set(self.codebook_.languages)
+        bad = sorted({str(lg) for lg in langs if lg is not None and lg not in known})
+        if bad and self.unknown_lang == "error":
+            raise FramingError(
+                f"codebook {self.codebook_.name!r} has no lexicon for language(s) {bad} "
+                f"(it has {sorted(known)}); pass unknown_lang='all' to code such documents "
+                "with every language's lexicon"
+            )
+
+    def transform(self, X) -> sp.csr_matrix:
+        """Per-frame match counts, a sparse matrix of shape (n_documents, n_frames)."""
+        if isinstance(X, str):
+            raise ValueError("transform takes a sequence of texts, not one string; wrap it in []")
+        return sp.csr_matrix(self.code(X).counts)
+
+
+# -- the DataFrame API ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Docs:
+    ids: pd.Series
+    texts: list[str]
+    langs: list[str | None]
+
+
+def prepare_documents(
+    data, *, text_col: str, lang_col: str, id_col: str, lang: str | None
+) -> _Docs:
+    """Documents from a DataFrame, a sequence of strings or one string, checked for text."""
+    if isinstance(data, str):
+        data = [data]
+    if isinstance(data, pd.DataFrame):
+        if text_col not in data.columns:
+            raise InputError(Problem("<data>", f"no column {text_col!r} (columns: "
+                                     f"{list(map(str, data.columns))}); pass text_col=",
+                                     field=text_col))
+        ids = (data[id_col] if id_col in data.columns
+               else pd.Series(range(len(data)), name=id_col)).reset_index(drop=True)
+        texts = data[text_col].tolist()
+        if lang is not None:
+            langs = [lang] * len(texts)
+        elif lang_col in data.columns:
+            langs = [None if pd.isna(v) else str(v) for v in data[lang_col]]
+        else:
+            langs = [None] * len(texts)
+    else:
+        texts = list(data)
+        ids = pd.Series(range(len(texts)), name=id_col)
+        langs = [lang] * len(texts)
+    problems = [
+        Problem("<data>", "text is missing" if _isna(t) else
+                f"text is {type(t).__name__}, not a string", line=None,
+                field=f"{text_col} of row {i} (id {ids.iloc[i]!r})")
+        for i, t in enumerate(texts) if not isinstance(t, str)
+    ]
+    if problems:
+        raise InputError(problems, summary=f"{len(problems)} document(s) have no usable text")
+    return _Docs(ids, texts, langs)
+
+
+def _isna(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _coder_for(codebook, lang_values: Sequence[str | None], unknown_lang: UnknownLang):
+    coder = LexiconCoder(codebook, unknown_lang=unknown_lang).fit()
+    if any(lg is None for lg in lang_values) and len(coder.codebook_.languages) > 1:
+        raise FramingError(
+            "no language given for some documents: pass lang=, or a language column "
+            f"(lang_col=); codebook {coder.codebook_.name!r} has lexicons for "
+            f"{list(coder.codebook_.languages)}"
+        )
+    return coder
+
+
+def code(
+    data,
+    codebook: str | Codebook = "softpower-aid",
+    lang: str | None = None,
+    text_col: str = "text",
+    lang_col: str = "lang",
+    id_col: str = "id",
+    unknown_lang: UnknownLang = "error",
+) -> pd.DataFrame:
+    """Code documents for frames: one row per document.
+
+    Parameters
+    ----------
+    data : DataFrame, sequence of str, or str
+        Documents. A DataFrame needs ``text_col``; its ``id_col`` (else the row number) and
+        ``lang_col`` are used when present.
+    codebook : str, path or Codebook
+        The codebook (default: the packaged ``softpower-aid``).
+    lang : str, optional
+        The language of every document; overrides ``lang_col``.
+    unknown_lang : {"error", "all"}
+        A document in a language the codebook lacks is an error, or coded with every lexicon.
+
+    Returns
+    -------
+    DataFrame
+        The id column, ``n_tokens``, then for each frame id a 0/1 column named by the id,
+        ``<id>_count`` and ``<id>_rate`` (matches per 1,000 tokens, rounded to 4 decimals; NaN
+        for an empty text).
+
+    Examples
+    --------
+    >>> df = code(["Russia sent ventilators and doctors.", "Il tempo a Roma."], lang="en")
+    >>> df[["id", "humanitarian_aid", "humanitarian_aid_count"]].to_dict("records")
+    [{'id': 0, 'humanitarian_aid': 1, 'humanitarian_aid_count': 2}, {'id': 1, 'humanitarian_aid': 0, 'humanitarian_aid_count': 0}]
+    """  # noqa: E501
+    docs = prepare_documents(data, text_col=text_col, lang_col=lang_col, id_col=id_col, lang=lang)
+    coder = _coder_for(codebook, docs.langs, unknown_lang)
+    result = coder.code(docs.texts, docs.langs)
+    return coding_frame(result, docs.ids)
+
+
+def coding_frame(result: Coding, ids: pd.Series) -> pd.DataFrame:
+    """Lay a :class:`Coding` out as the documented DataFrame (id, n_tokens, 0/1, counts, rates)."""
+    columns: dict[str, object] = {ids.name or "id": ids.to_numpy(), "n_tokens": result.n_tokens}
+    for j, fid in enumerate(result.frame_ids):
+        columns[fid] = (result.counts[:, j] > 0).astype(np.int64)
+    for j, fid in enumerate(result.frame_ids):
+        columns[f"{fid}_count"] = result.counts[:, j]
+    rates = np.round(result.rates, 4)
+    for j, fid in enumerate(result.frame_ids):
+        columns[f"{fid}_rate"] = rates[:, j]
+    return pd.DataFrame(columns)
+
+
+def evidence(
+    data,
+    codebook: str | Codebook = "softpower-aid",
+    lang: str | None = None,
+    text_col: str = "text",
+    lang_col: str = "lang",
+    id_col: str = "id",
+    unknown_lang: UnknownLang = "error",
+    include_negated: bool = True,
+) -> pd.DataFrame:
+    """Every match as evidence: one row per match, ``text[start:end] == match``.
+
+    Returns
+    -------
+    DataFrame
+        Columns: the id column, ``frame``, ``pattern``, ``start``, ``end``, ``match``,
+        ``negated`` (a negated match is not counted by :func:`code`).
+
+    Examples
+    --------
+    >>> ev = evidence(["This was not a gift of love."], lang="en")
+    >>> ev[["frame", "match", "negated"]].to_dict("records")[:1]
+    [{'frame': 'goodwill_branding', 'match': 'gift', 'negated': True}]
+    """
+    docs = prepare_documents(data, text_col=text_col, lang_col=lang_col, id_col=id_col, lang=lang)
+    coder = _coder_for(codebook, docs.langs, unknown_lang)
+    spans = coder.code(docs.texts, docs.langs, spans=True).spans
+    if not include_negated:
+        spans = spans[~spans["negated"]]
+    id_name = docs.ids.name or "id"
+    out = spans.drop(columns="doc")
+    out.insert(0, id_name, docs.ids.to_numpy()[spans["doc"].to_numpy()])
+    return out.reset_index(drop=True)
+
+
+def kwic(
+    data,
+    frame: str | None = None,
+    codebook: str | Codebook = "softpower-aid",
+    lang: str | None = None,
+    width: int = 40,
+    text_col: str = "text",
+    lang_col: str = "lang",
+    id_col: str = "id",
+    unknown_lang: UnknownLang = "error",
+) -> pd.DataFrame:
+    """Keyword in context: each match with ``width`` characters of text on either side.
+
+    Examples
+    --------
+    >>> k = kwic(["Planes of the defence ministry landed."], frame="military_security",
+    ...          lang="en", width=10)
+    >>> k[["left", "match", "right"]].to_dict("records")
+    [{'left': 'Planes of the ', 'match': 'defence ministry', 'right': ' landed.'}]
+    """
+    if width < 0:
+        raise ValueError("width must be >= 0")
+    docs = prepare_documents(data, text_col=text_col, lang_col=lang_col, id_col=id_col, lang=lang)
+    coder = _coder_for(codebook, docs.langs, unknown_lang)
+    if frame is not None and frame not in coder.frame_ids_:
+        raise FramingError(f"unknown frame {frame!r}; the codebook has {list(coder.frame_ids_)}")
+    spans = coder.code(docs.texts, docs.langs, spans=True).spans
+    if frame is not None:
+        spans = spans[spans["frame"] == frame]
+    rows = []
+    for r in spans.itertuples(index=False):
+        text = docs.texts[r.doc]
+        left = text[max(0, r.start - width): r.start]
+        rows.append({
+            docs.ids.name or "id": docs.ids.iloc[r.doc], "frame": r.frame, "pattern": r.pattern,
+            "left": _flat(left), "match": _flat(r.match),
+            "right": _flat(text[r.end: r.end + width]), "negated": r.negated,
+        })
+    columns = [docs.ids.name or "id", "frame", "pattern", "left", "match", "right", "negated"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s", " ", s)
