@@ -7,6 +7,18 @@ The whole public surface is re-exported here; see ``__all__``.
 from framing.codebook import Codebook, Frame, Pattern, available_codebooks, load_codebook
 from framing.errors import CodebookError, FramingError, InputError, Problem
 from framing.lexicon import Coding, LexiconCoder, code, evidence, kwic
+from framing.reliability import (
+    add_machine_coder,
+    adjudicate,
+    alpha,
+    alpha_from_annotations,
+    bootstrap_alpha,
+    cohen_kappa,
+    fleiss_kappa,
+    plot_alphas,
+    read_annotations,
+    reliability_report,
+)
 
 __version__ = "0.1.0"
 
@@ -21,9 +33,19 @@ __all__ = [
     "Pattern",
     "Problem",
     "__version__",
+    "add_machine_coder",
+    "adjudicate",
+    "alpha",
+    "alpha_from_annotations",
     "available_codebooks",
+    "bootstrap_alpha",
     "code",
+    "cohen_kappa",
     "evidence",
+    "fleiss_kappa",
     "kwic",
     "load_codebook",
+    "plot_alphas",
+    "read_annotations",
+    "reliability_report",
 ]
