@@ -360,7 +360,7 @@ class LexiconCoder(TransformerMixin, BaseEstimator):
     --------
     >>> coder = LexiconCoder("softpower-aid", lang="en")
     >>> X = coder.fit_transform(["From Russia with love: Il-76 planes landed at the airbase."])
-    >>> dict(zip(coder.get_feature_names_out(), X.toarray()[0]))["goodwill_branding"]
+    >>> dict(zip(coder.get_feature_names_out(), X.toarray()[0].tolist()))["goodwill_branding"]
     1
     """
 
@@ -575,7 +575,7 @@ def code(
 
     Examples
     --------
-    >>> df = code(["Russia sent ventilators and doctors.", "Il tempo a Roma."], lang="en")
+    >>> df = code(["Russia sent medical brigades and test kits.", "Rain in Rome."], lang="en")
     >>> df[["id", "humanitarian_aid", "humanitarian_aid_count"]].to_dict("records")
     [{'id': 0, 'humanitarian_aid': 1, 'humanitarian_aid_count': 2}, {'id': 1, 'humanitarian_aid': 0, 'humanitarian_aid_count': 0}]
     """  # noqa: E501
@@ -619,8 +619,8 @@ def evidence(
     Examples
     --------
     >>> ev = evidence(["This was not a gift of love."], lang="en")
-    >>> ev[["frame", "match", "negated"]].to_dict("records")[:1]
-    [{'frame': 'goodwill_branding', 'match': 'gift', 'negated': True}]
+    >>> ev.loc[ev.frame == "goodwill_branding", ["match", "negated"]].to_dict("records")
+    [{'match': 'gift', 'negated': True}]
     """
     docs = prepare_documents(data, text_col=text_col, lang_col=lang_col, id_col=id_col, lang=lang)
     coder = _coder_for(codebook, docs.langs, unknown_lang)
@@ -651,7 +651,7 @@ def kwic(
     >>> k = kwic(["Planes of the defence ministry landed."], frame="military_security",
     ...          lang="en", width=10)
     >>> k[["left", "match", "right"]].to_dict("records")
-    [{'left': 'Planes of the ', 'match': 'defence ministry', 'right': ' landed.'}]
+    [{'left': 'es of the ', 'match': 'defence ministry', 'right': ' landed.'}]
     """
     if width < 0:
         raise ValueError("width must be >= 0")
