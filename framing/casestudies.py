@@ -7,11 +7,12 @@ to it is decided by :func:`select_covid_aid`, never by a hand list.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pandas as pd
 
-__all__ = ["COVID_AID_RULE", "select_covid_aid"]
+__all__ = ["COVID_AID_RULE", "heldout", "select_covid_aid"]
 
 _COVID_TITLE = (r"corona|covid|pandemic|epidemic|vaccin|quarantin|lockdown|\bmasks?\b|"
                 r"ventilator|virus")
@@ -84,3 +85,24 @@ def select_covid_aid(posts: pd.DataFrame) -> pd.DataFrame:
     selected = posts[covid & aid & in_time].copy()
     order = ["date", "id"] if "id" in selected.columns else ["date"]
     return selected.sort_values(order, kind="mergesort").reset_index(drop=True)
+
+
+def heldout(
+    ids: pd.Series | list[str], fraction: float = 0.5, salt: str = "softpower-aid"
+) -> pd.Series:
+    """Which cases are held out from lexicon tuning: a stable, seeded split by id.
+
+    A case is held out when the first 8 hex digits of ``sha256(salt + id)``, read as a
+    fraction of 16**8, fall below ``fraction``; the split does not depend on the order or the
+    number of the cases, so adding a case never moves another.
+
+    Examples
+    --------
+    >>> heldout(["a", "b", "c", "d"]).tolist()
+    [True, False, True, True]
+    """
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must be between 0 and 1, not {fraction}")
+    ids = pd.Series(list(ids) if not isinstance(ids, pd.Series) else ids)
+    digest = ids.map(lambda i: int(hashlib.sha256(f"{salt}{i}".encode()).hexdigest()[:8], 16))
+    return (digest / 16**8) < fraction

@@ -425,8 +425,9 @@ def load_codebook(name_or_path: str | os.PathLike | Codebook = "softpower-aid") 
     Parameters
     ----------
     name_or_path : str, path or Codebook
-        A packaged name (see :func:`available_codebooks`), a path to a YAML file, or a
-        :class:`Codebook` (returned as is).
+        A packaged name (see :func:`available_codebooks`), optionally pinned to a version
+        (``"softpower-aid@1.0.0"``: the current version or one kept in the archive), a path to
+        a YAML file, or a :class:`Codebook` (returned as is).
 
     Raises
     ------
@@ -443,6 +444,8 @@ def load_codebook(name_or_path: str | os.PathLike | Codebook = "softpower-aid") 
     if isinstance(name_or_path, Codebook):
         return name_or_path
     text_name = str(name_or_path)
+    if "@" in text_name and _NAME.match(text_name.split("@")[0]):
+        return _load_version(*text_name.split("@", 1))
     packaged = resources.files("framing.codebooks") / f"{text_name}.yaml"
     if _NAME.match(text_name) and packaged.is_file():
         source, path = f"{text_name}.yaml", Path(str(packaged))
@@ -456,6 +459,25 @@ def load_codebook(name_or_path: str | os.PathLike | Codebook = "softpower-aid") 
         source = str(path)
     stat = path.stat()
     return _load_file(path.resolve(), source, stat.st_mtime_ns, stat.st_size)
+
+
+def _load_version(name: str, version: str) -> Codebook:
+    """A packaged codebook at an exact version: the current one, or one kept in the archive."""
+    current = load_codebook(name)
+    if current.version == version:
+        return current
+    archived = resources.files("framing.codebooks") / "archive" / f"{name}-{version}.yaml"
+    if not archived.is_file():
+        kept = sorted(p.name[len(name) + 1:-5] for p in
+                      (resources.files("framing.codebooks") / "archive").iterdir()
+                      if p.name.startswith(f"{name}-") and p.name.endswith(".yaml"))
+        raise CodebookError(
+            f"no version {version!r} of codebook {name!r}: the current version is "
+            f"{current.version!r} and the archive has {kept}"
+        )
+    path = Path(str(archived))
+    stat = path.stat()
+    return _load_file(path.resolve(), f"{name}@{version}", stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=32)

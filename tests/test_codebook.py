@@ -176,3 +176,12 @@ def test_negation_block_is_checked():
     raw["negation"] = {"window": 2, "cues": {"en": ["not at all"]}}
     with pytest.raises(CodebookError, match="cue 'not at all': a cue is one word"):
         codebook_from_dict(raw, "mem")
+
+
+def test_pinned_versions():
+    current = load_codebook("softpower-aid")
+    assert load_codebook(f"softpower-aid@{current.version}") is current
+    old = load_codebook("softpower-aid@1.0.0")
+    assert (old.name, old.version, old.frame_ids) == ("softpower-aid", "1.0.0", FRAME_IDS)
+    with pytest.raises(CodebookError, match=r"no version '0\.9' of codebook 'softpower-aid'"):
+        load_codebook("softpower-aid@0.9")
