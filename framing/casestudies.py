@@ -47,8 +47,9 @@ def select_covid_aid(posts: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     posts : DataFrame
-        With ``date``, ``title`` and ``keywords`` (a ``+``-joined string or a list per case),
-        as read by :func:`framing.datasets.load_euvsdisinfo`.
+        With ``date``, ``keywords`` (a ``+``-joined string or a list per case) and the claim
+        in ``title`` (the raw export) or ``text`` (as read by
+        :func:`framing.datasets.load_euvsdisinfo`).
 
     Returns
     -------
@@ -69,11 +70,12 @@ def select_covid_aid(posts: pd.DataFrame) -> pd.DataFrame:
     >>> select_covid_aid(posts)["id"].tolist()
     ['a']
     """
-    missing = [c for c in ("date", "title", "keywords") if c not in posts.columns]
+    claim = "title" if "title" in posts.columns else "text"
+    missing = [c for c in ("date", claim, "keywords") if c not in posts.columns]
     if missing:
         raise ValueError(f"select_covid_aid needs the column(s) {missing}")
     dates = pd.to_datetime(posts["date"], errors="coerce")
-    title, keywords = _text(posts["title"]), _text(posts["keywords"])
+    title, keywords = _text(posts[claim]), _text(posts["keywords"])
 
     def has(series: pd.Series, pattern: str) -> pd.Series:
         return series.str.contains(re.compile(pattern), regex=True)

@@ -34,12 +34,18 @@ def test_rule_on_hand_made_cases():
     assert "Sputnik" in COVID_AID_RULE
     with pytest.raises(ValueError, match=r"needs the column\(s\) \['keywords'\]"):
         select_covid_aid(posts.drop(columns="keywords"))
+    renamed = posts.rename(columns={"title": "text"})
+    assert select_covid_aid(renamed)["id"].tolist() == ["a", "f", "e"]
 
 
 @pytest.mark.skipif(not POSTS.is_file(), reason="EUvsDisinfo data not available")
 def test_rule_on_the_real_database():
     selected = select_covid_aid(pd.read_csv(POSTS))
     assert len(selected) == 167
+    from framing.datasets import load_euvsdisinfo
+
+    loaded = select_covid_aid(load_euvsdisinfo(POSTS.parent.parent))
+    assert loaded["id"].tolist() == selected["id"].tolist()
     assert selected["date"].min() >= "2020-01" and selected["date"].max() < "2021-03"
     titles = " ".join(selected["title"]).lower()
     assert "poland" in titles and "sputnik v" in titles
