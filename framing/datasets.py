@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ from framing.corpus import read_corpus
 from framing.errors import FramingError
 
 __all__ = [
+    "SoftpowerAid", "load_softpower_aid", "corpus_home",
     "data_home", "load_semeval2023", "semeval_frames", "semeval_labels", "load_euvsdisinfo",
     "fetch_euvsdisinfo",
     "SEMEVAL_ARTICLES", "EUVSDISINFO_SHA256", "EUVSDISINFO_URL",
@@ -205,3 +207,75 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def corpus_home(root: str | os.PathLike | None = None) -> Path:
+    """The bundled corpora: ``root``, else ``$FRAMING_CORPUS_DIR``, else ``corpus/`` of the
+    source tree this package was installed from."""
+    if root is not None:
+        return Path(root)
+    if os.environ.get("FRAMING_CORPUS_DIR"):
+        return Path(os.environ["FRAMING_CORPUS_DIR"])
+    return Path(__file__).resolve().parent.parent / "corpus"
+
+
+@dataclass(frozen=True)
+class SoftpowerAid:
+    """The bundled corpus: articles, both coders' annotations, and the adjudicated gold.
+
+    Attributes
+    ----------
+    articles : DataFrame
+        One row per article (``id, text, title, lang, date, outlet, outlet_type, country,
+        donor`` (list), ``recipient, event`` and the derived columns of
+        :func:`~framing.corpus.read_corpus`).
+    annotations : DataFrame
+        The long table ``unit_id, coder, variable, value, round`` (coders ``A`` and ``B``).
+    gold : DataFrame
+        ``unit_id, variable, value, source``: the adjudicated value of every unit and variable.
+    """
+
+    articles: pd.DataFrame
+    annotations: pd.DataFrame
+    gold: pd.DataFrame
+
+    def gold_frames(self, frames: list[str] | tuple[str, ...]) -> pd.DataFrame:
+        """Gold 0/1 frame codes as a wide table: ``id`` then one int column per frame."""
+        wide = (self.gold[self.gold["variable"].isin(frames)]
+                .pivot(index="unit_id", columns="variable", values="value")
+                .reindex(columns=list(frames)).astype("int64"))
+        wide = wide.reindex(self.articles["id"])
+        wide.index.name = "id"
+        return wide.reset_index()
+
+
+def load_softpower_aid(root: str | os.PathLike | None = None) -> SoftpowerAid:
+    """Load the bundled ``softpower-aid`` corpus, validated by the corpus reader.
+
+    Raises
+    ------
+    FramingError
+        When the corpus folder is missing (it ships with the source repository, not the
+        wheel: pass ``root`` or set ``FRAMING_CORPUS_DIR``), or when its annotations or gold
+        do not cover every article.
+    """
+    folder = corpus_home(root) / "softpower-aid"
+    files = {name: folder / name for name in ("articles.jsonl", "annotations.csv", "gold.csv")}
+    absent = [str(p) for p in files.values() if not p.is_file()]
+    if absent:
+        raise FramingError(
+            f"the bundled corpus is not at {folder} (missing {absent}); it ships with the "
+            "framing-analysis source repository: pass root= or set FRAMING_CORPUS_DIR"
+        )
+    articles = read_corpus(files["articles.jsonl"], near_duplicates=None, languages=None)
+    annotations = pd.read_csv(files["annotations.csv"], dtype=str, keep_default_na=False)
+    gold = pd.read_csv(files["gold.csv"], dtype=str, keep_default_na=False)
+    ids = set(articles["id"])
+    for name, table in (("annotations.csv", annotations), ("gold.csv", gold)):
+        units = set(table["unit_id"])
+        if units != ids:
+            raise FramingError(
+                f"{files[name]}: units do not match the articles "
+                f"({len(ids - units)} articles uncoded, {len(units - ids)} unknown units)"
+            )
+    return SoftpowerAid(articles, annotations, gold)

@@ -1,0 +1,60 @@
+"""Result files: sorted, rounded, byte-identical; templates filled only from generated numbers."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from framing.errors import FramingError  # noqa: E402
+from framing.report import (  # noqa: E402
+    fill_template,
+    save_figure,
+    save_numbers,
+    save_table,
+    write_manifest,
+)
+
+
+def test_tables_are_sorted_rounded_and_identical(tmp_path):
+    df = pd.DataFrame({"frame": ["b", "a"], "alpha": [0.123456789, 2 / 3]})
+    p1 = save_table(df, "t", root=tmp_path / "one")
+    p2 = save_table(df.iloc[::-1], "t", root=tmp_path / "two")
+    assert p1.read_bytes() == p2.read_bytes() == b"frame,alpha\na,0.6667\nb,0.1235\n"
+    with pytest.raises(FramingError, match="table name 'Bad Name'"):
+        save_table(df, "Bad Name", root=tmp_path)
+
+
+def test_figures_are_reproducible(tmp_path):
+    def draw():
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [1, 0])
+        return fig
+
+    a = save_figure(draw(), "f", root=tmp_path / "a")
+    b = save_figure(draw(), "f", root=tmp_path / "b")
+    assert [p.name for p in a] == ["f.png", "f.svg"]
+    assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b, strict=True))
+
+
+def test_manifest_and_template(tmp_path):
+    save_table(pd.DataFrame({"x": [1]}), "one", root=tmp_path)
+    manifest = write_manifest(tmp_path)
+    line = manifest.read_text().strip()
+    assert line.endswith("  tables/one.csv") and len(line.split()[0]) == 64
+    save_numbers({"n": 300, "alpha": 0.81}, root=tmp_path)
+    save_numbers({"n": 301}, root=tmp_path)
+    assert json.loads((tmp_path / "numbers.json").read_text()) == {"alpha": 0.81, "n": 301}
+    template = tmp_path / "t.md"
+    template.write_text("We coded {{n}} articles (alpha {{ alpha }}).\n")
+    out = fill_template(template, tmp_path / "out.md", tmp_path / "numbers.json")
+    assert out.read_text() == "We coded 301 articles (alpha 0.81).\n"
+    template.write_text("{{n}} and {{missing}}\n")
+    with pytest.raises(FramingError, match=r"no value for \['missing'\]"):
+        fill_template(template, tmp_path / "out2.md", tmp_path / "numbers.json")
+    assert not (tmp_path / "out2.md").exists()
