@@ -18,6 +18,7 @@ from framing.errors import FramingError
 
 __all__ = [
     "composition",
+    "donor_group",
     "cooccurrence",
     "explode_multi",
     "frame_logit",
@@ -74,6 +75,24 @@ def explode_multi(df: pd.DataFrame, column: str) -> pd.DataFrame:
 
     out = df.assign(**{column: df[column].map(as_list)}).explode(column)
     return out.reset_index(drop=True)
+
+
+def donor_group(values: pd.Series) -> pd.Series:
+    """One label per document from a set of donors: the donor, ``multiple`` or ``none``.
+
+    Examples
+    --------
+    >>> donor_group(pd.Series([["russia"], ["china", "russia"], [], "cuba"])).tolist()
+    ['russia', 'multiple', 'none', 'cuba']
+    """
+    def label(v):
+        items = list(v) if isinstance(v, list | tuple | np.ndarray) else (
+            [] if v is None or v == "" or (isinstance(v, float) and np.isnan(v))
+            else str(v).split("+"))
+        items = [i for i in items if i != "none"]
+        return items[0] if len(items) == 1 else ("none" if not items else "multiple")
+
+    return values.map(label).rename(values.name)
 
 
 def composition(df: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -156,63 +175,108 @@ def monthly(
     return prevalence(with_month, frames, by="month", confidence=confidence)
 
 
+def _firth_logit(X: np.ndarray, y: np.ndarray, max_iter: int = 100, tol: float = 1e-8):
+    """Firth's bias-reduced logistic regression (Heinze & Schemper 2002).
+
+    Maximises the log-likelihood penalised by half the log-determinant of the Fisher
+    information, which keeps estimates finite under separation. Returns the coefficients and
+    their standard errors (from the inverse information at the estimate).
+    """
+    beta = np.zeros(X.shape[1])
+
+    def penalised(b):
+        p = 1 / (1 + np.exp(-(X @ b)))
+        info = X.T @ (X * (p * (1 - p))[:, None])
+        sign, logdet = np.linalg.slogdet(info)
+        p = np.clip(p, 1e-15, 1 - 1e-15)
+        return np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) + 0.5 * logdet, info
+
+    current, info = penalised(beta)
+    for _ in range(max_iter):
+        p = 1 / (1 + np.exp(-(X @ beta)))
+        w = p * (1 - p)
+        inv = np.linalg.inv(info)
+        h = w * np.einsum("ij,jk,ik->i", X, inv, X)
+        step = inv @ (X.T @ (y - p + h * (0.5 - p)))
+        for _ in range(30):  # step halving keeps the penalised likelihood from falling
+            candidate, cand_info = penalised(beta + step)
+            if candidate >= current - 1e-12:
+                break
+            step = step / 2
+        beta = beta + step
+        current, info = candidate, cand_info
+        if np.max(np.abs(step)) < tol:
+            break
+    return beta, np.sqrt(np.diag(np.linalg.inv(info)))
+
+
 def frame_logit(
     df: pd.DataFrame,
     frames: Sequence[str],
     predictors: Sequence[str],
     reference: dict[str, str] | None = None,
     confidence: float = 0.95,
+    method: str = "firth",
 ) -> pd.DataFrame:
-    """Logistic regression of each frame's presence on categorical predictors (statsmodels).
+    """Logistic regression of each frame's presence on categorical predictors.
 
     Each predictor is dummy-coded against its ``reference`` level (default: the most common
-    level). A model that cannot be estimated (a frame that never or always occurs, perfect
-    separation) gives rows with ``status`` saying why instead of numbers.
+    level). ``method="firth"`` (default) uses Firth's penalised likelihood, which gives finite
+    estimates when a level never (or always) shows a frame, common in content-analysis data;
+    ``method="ml"`` uses plain maximum likelihood (statsmodels) and marks models with
+    separation as not estimable. Intervals are Wald intervals.
 
     Returns
     -------
     DataFrame
         ``frame, term, level, odds_ratio, ci_low, ci_high, p_value, n, status``.
     """
-    import statsmodels.api as sm
-
+    if method not in ("firth", "ml"):
+        raise FramingError(f"method must be 'firth' or 'ml', not {method!r}")
     _check(df, [*frames, *predictors])
     reference = dict(reference or {})
-    design_parts, terms = [], []
+    columns, terms = [np.ones(len(df))], []
     for p in predictors:
         values = df[p].astype(str)
         ref = reference.get(p, values.value_counts().sort_index().idxmax())
         if ref not in set(values):
             raise FramingError(f"reference level {ref!r} of {p!r} is not in the data")
         for level in sorted(set(values) - {ref}):
-            design_parts.append((values == level).astype(float).rename(f"{p}={level}"))
+            columns.append((values == level).to_numpy(dtype=float))
             terms.append((p, level))
-    X = sm.add_constant(pd.concat(design_parts, axis=1) if design_parts else
-                        pd.DataFrame(index=df.index), has_constant="add")
+    X = np.column_stack(columns)
     z = stats.norm.ppf(0.5 + confidence / 2)
     rows = []
     for frame in frames:
-        y = df[frame].astype(float)
-        status = "ok"
-        if y.nunique() < 2:
+        y = df[frame].to_numpy(dtype=float)
+        status, beta, se = "ok", None, None
+        if len(np.unique(y)) < 2:
             status = "frame never varies"
+        elif method == "firth":
+            try:
+                beta, se = _firth_logit(X, y)
+            except np.linalg.LinAlgError:
+                status = "not estimable (singular design)"
         else:
+            import statsmodels.api as sm
+
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
                     fit = sm.GLM(y, X, family=sm.families.Binomial()).fit()
-                    if not np.all(np.isfinite(fit.bse)) or np.any(fit.bse > 50):
+                    beta, se = np.asarray(fit.params), np.asarray(fit.bse)
+                    if not np.all(np.isfinite(se)) or np.any(se > 50):
                         status = "not estimable (separation)"
                 except (np.linalg.LinAlgError, ValueError) as exc:
                     status = f"not estimable ({type(exc).__name__})"
-        for p, level in terms:
-            name = f"{p}={level}"
+        for j, (p, level) in enumerate(terms, start=1):
             row = {"frame": frame, "term": p, "level": level, "n": int(len(y)),
                    "status": status}
             if status == "ok":
-                b, se = fit.params[name], fit.bse[name]
-                row.update(odds_ratio=np.exp(b), ci_low=np.exp(b - z * se),
-                           ci_high=np.exp(b + z * se), p_value=fit.pvalues[name])
+                b, e = beta[j], se[j]
+                row.update(odds_ratio=np.exp(b), ci_low=np.exp(b - z * e),
+                           ci_high=np.exp(b + z * e),
+                           p_value=2 * stats.norm.sf(abs(b / e)))
             rows.append(row)
     cols = ["frame", "term", "level", "odds_ratio", "ci_low", "ci_high", "p_value", "n",
             "status"]

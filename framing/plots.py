@@ -42,7 +42,8 @@ def plot_prevalence(table: pd.DataFrame, by: str, frames: Sequence[str] | None =
     for gi, group in enumerate(groups):
         sub = table[table[by].astype(str) == group].set_index("frame").reindex(frames)
         y = np.arange(len(frames)) + offsets[gi]
-        err = np.vstack([sub["share"] - sub["ci_low"], sub["ci_high"] - sub["share"]])
+        err = np.clip(np.vstack([sub["share"] - sub["ci_low"], sub["ci_high"] - sub["share"]]),
+                      0, None)
         ax.errorbar(sub["share"], y, xerr=err, fmt="o", ms=4, capsize=2, lw=1,
                     color=cmap(gi % 10), label=group)
     ax.set_yticks(range(len(frames)), _labels(frames))
@@ -135,7 +136,8 @@ def plot_odds_ratios(table: pd.DataFrame, title: str | None = None, columns: int
         f = ok[ok["frame"] == frame]
         labels = [f"{t}={lv}" for t, lv in zip(f["term"], f["level"], strict=True)]
         y = np.arange(len(f))
-        err = np.vstack([f["odds_ratio"] - f["ci_low"], f["ci_high"] - f["odds_ratio"]])
+        err = np.clip(np.vstack([f["odds_ratio"] - f["ci_low"], f["ci_high"] - f["odds_ratio"]]),
+                      0, None)
         ax.errorbar(f["odds_ratio"], y, xerr=err, fmt="o", ms=4, capsize=2, color="C0")
         ax.axvline(1, color="0.5", lw=1, ls="--")
         ax.set_xscale("log")

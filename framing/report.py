@@ -25,8 +25,11 @@ __all__ = [
     "RESULTS_DIR",
     "build_report",
     "execute_notebook",
+    "fill_template",
+    "merge_numbers",
     "results_dir",
     "save_figure",
+    "save_numbers",
     "save_table",
     "write_manifest",
 ]
@@ -204,13 +207,36 @@ def fill_template(template: str | os.PathLike, output: str | os.PathLike,
     return output
 
 
-def save_numbers(numbers: dict[str, object], name: str = "numbers",
+def save_numbers(numbers: dict[str, object], section: str,
                  root: str | os.PathLike | None = None) -> Path:
-    """Merge ``numbers`` into ``<results>/<name>.json`` (the values the paper quotes)."""
-    path = Path(root or results_dir()) / f"{name}.json"
-    current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    current.update(numbers)
+    """Write the numbers a section quotes to ``<results>/numbers/<section>.json``.
+
+    :func:`merge_numbers` joins the sections into ``numbers.json`` for
+    :func:`fill_template`, so the paper quotes only generated values.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", section):
+        raise FramingError(f"section name {section!r}: use lower-case letters, digits, _ and -")
+    path = Path(root or results_dir()) / "numbers" / f"{section}.json"
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+        tmp.write_text(json.dumps(numbers, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
                        encoding="utf-8")
     return path
+
+
+def merge_numbers(root: str | os.PathLike | None = None,
+                  output: str | os.PathLike | None = None) -> Path:
+    """Join ``<results>/numbers/*.json`` into ``<results>/numbers.json``; a name given by two
+    sections is an error."""
+    root = Path(root or results_dir())
+    merged: dict[str, object] = {}
+    for path in sorted((root / "numbers").glob("*.json")):
+        values = json.loads(path.read_text(encoding="utf-8"))
+        clash = sorted(set(values) & set(merged))
+        if clash:
+            raise FramingError(f"{path}: {clash} already given by another section")
+        merged.update(values)
+    output = Path(output) if output is not None else root / "numbers.json"
+    with atomic_path(output) as tmp:
+        tmp.write_text(json.dumps(merged, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    return output

@@ -74,10 +74,23 @@ def test_frame_logit_against_a_hand_computed_odds_ratio():
     group = np.repeat(["a", "b"], 200)
     y = np.r_[np.repeat([1, 0], [120, 80]), np.repeat([1, 0], [50, 150])]
     df = pd.DataFrame({"g": group, "f": y, "never": 0, "noise": rng.integers(0, 2, 400)})
-    table = frame_logit(df, ["f", "never"], ["g"], reference={"g": "b"})
-    row = table.iloc[0]
+    ml = frame_logit(df, ["f", "never"], ["g"], reference={"g": "b"}, method="ml")
+    row = ml.iloc[0]
     assert (row["frame"], row["term"], row["level"], row["status"]) == ("f", "g", "a", "ok")
     assert row["odds_ratio"] == pytest.approx((120 / 80) / (50 / 150))
-    assert table.iloc[1]["status"] == "frame never varies"
+    assert ml.iloc[1]["status"] == "frame never varies"
+    # With one binary predictor, Firth's estimate is the odds ratio with 0.5 added per cell
+    firth = frame_logit(df, ["f"], ["g"], reference={"g": "b"})
+    assert firth.iloc[0]["odds_ratio"] == pytest.approx((120.5 / 80.5) / (50.5 / 150.5))
+
+
+def test_frame_logit_under_separation():
+    df = pd.DataFrame({"g": ["a"] * 20 + ["b"] * 20, "f": [0] * 20 + [1] * 8 + [0] * 12})
+    assert frame_logit(df, ["f"], ["g"], {"g": "b"}, method="ml").iloc[0]["status"] == (
+        "not estimable (separation)")
+    firth = frame_logit(df, ["f"], ["g"], {"g": "b"}).iloc[0]
+    assert firth["status"] == "ok"
+    assert firth["odds_ratio"] == pytest.approx((0.5 / 20.5) / (8.5 / 12.5))
+    assert firth["ci_low"] < firth["odds_ratio"] < firth["ci_high"]
     with pytest.raises(FramingError, match="reference level 'z'"):
         frame_logit(df, ["f"], ["g"], reference={"g": "z"})

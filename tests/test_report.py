@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from framing.errors import FramingError  # noqa: E402
 from framing.report import (  # noqa: E402
     fill_template,
+    merge_numbers,
     save_figure,
     save_numbers,
     save_table,
@@ -47,10 +48,18 @@ def test_manifest_and_template(tmp_path):
     manifest = write_manifest(tmp_path)
     line = manifest.read_text().strip()
     assert line.endswith("  tables/one.csv") and len(line.split()[0]) == 64
-    save_numbers({"n": 300, "alpha": 0.81}, root=tmp_path)
-    save_numbers({"n": 301}, root=tmp_path)
-    assert json.loads((tmp_path / "numbers.json").read_text()) == {"alpha": 0.81, "n": 301}
+    save_numbers({"n": 300, "alpha": 0.81}, "one", root=tmp_path)
+    save_numbers({"n": 301, "alpha": 0.81}, "one", root=tmp_path)  # a rerun replaces it
+    save_numbers({"k": "n/a"}, "two", root=tmp_path)
+    merge_numbers(tmp_path)
+    assert json.loads((tmp_path / "numbers.json").read_text()) == {
+        "alpha": 0.81, "k": "n/a", "n": 301}
+    save_numbers({"n": 5}, "three", root=tmp_path)
+    with pytest.raises(FramingError, match=r"three\.json: \['n'\] already given"):
+        merge_numbers(tmp_path)
     template = tmp_path / "t.md"
+    (tmp_path / "numbers" / "three.json").unlink()
+    merge_numbers(tmp_path)
     template.write_text("We coded {{n}} articles (alpha {{ alpha }}).\n")
     out = fill_template(template, tmp_path / "out.md", tmp_path / "numbers.json")
     assert out.read_text() == "We coded 301 articles (alpha 0.81).\n"

@@ -17,15 +17,4 @@ def main() -> None:
     """Media-framing analysis: code, validate and report frames in news."""
 
 
-def _register() -> None:
-    from framing.cli import coding  # noqa: F401  (registers code, kwic, codebook)
-
-    for name in ("corpus", "reliability", "classify", "casestudy"):
-        try:
-            __import__(f"framing.cli.{name}")
-        except ModuleNotFoundError as exc:  # a concern that has not landed yet
-            if exc.name != f"framing.cli.{name}":
-                raise
-
-
-_register()
+from framing.cli import coding, corpus, reliability, report  # noqa: E402, F401  (register)
