@@ -55,11 +55,14 @@ results/MANIFEST.sha256: $(EXECUTED)
 paper/paper.md: paper/paper.template.md results/numbers.json
 	$(FRAMING) report fill $< $@
 
+corpus/softpower-aid/DATASHEET.md: corpus/softpower-aid/DATASHEET.template.md results/numbers.json
+	$(FRAMING) report fill $< $@
+
 paper/figures/%.png: results/notebooks/02_reliability.ipynb results/notebooks/05_frames_in_coverage.ipynb
 	mkdir -p paper/figures
 	cp results/figures/$*.png $@
 
-results: $(STAMP) results/report.html results/MANIFEST.sha256 paper/paper.md $(PAPER_FIGURES) ## Reproduce every table and figure into results/ (and the paper's numbers)
+results: $(STAMP) results/report.html results/MANIFEST.sha256 paper/paper.md $(PAPER_FIGURES) corpus/softpower-aid/DATASHEET.md ## Reproduce every table and figure into results/ (and the paper's numbers)
 	@echo "make results: done"
 	@$(FRAMING) report summary
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from framing._io import atomic_path
@@ -26,6 +27,7 @@ __all__ = [
     "build_report",
     "execute_notebook",
     "fill_template",
+    "markdown_table",
     "merge_numbers",
     "results_dir",
     "save_figure",
@@ -205,6 +207,28 @@ def fill_template(template: str | os.PathLike, output: str | os.PathLike,
     with atomic_path(output) as tmp:
         tmp.write_text(filled, encoding="utf-8")
     return output
+
+
+def markdown_table(df: pd.DataFrame, decimals: int = 3) -> str:
+    """A GitHub-flavoured Markdown table of ``df`` (floats rounded), for generated documents.
+
+    Examples
+    --------
+    >>> print(markdown_table(pd.DataFrame({"frame": ["gratitude"], "alpha": [0.81234]})))
+    | frame | alpha |
+    |---|---|
+    | gratitude | 0.812 |
+    """
+    def cell(v) -> str:
+        if isinstance(v, float):
+            return "" if np.isnan(v) else f"{v:.{decimals}f}"
+        return str(v).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(str, df.columns)) + " |",
+             "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |"
+              for row in df.itertuples(index=False)]
+    return "\n".join(lines)
 
 
 def save_numbers(numbers: dict[str, object], section: str,

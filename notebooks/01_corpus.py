@@ -24,7 +24,7 @@
 import framing
 from framing.analysis import composition, explode_multi
 from framing.datasets import load_softpower_aid
-from framing.report import save_figure, save_numbers, save_table
+from framing.report import markdown_table, save_figure, save_numbers, save_table
 
 corpus = load_softpower_aid()
 articles = corpus.articles.assign(
@@ -41,21 +41,24 @@ print(f"{len(articles)} articles, {articles['words'].sum():,} words; codebook "
 # %%
 by_lang_type = composition(articles, ["lang", "outlet_type"])
 save_table(by_lang_type, "corpus_by_language_outlet_type")
-by_lang_type.pivot(index="outlet_type", columns="lang", values="n").fillna(0).astype(int)
+type_by_lang = by_lang_type.pivot(index="outlet_type", columns="lang", values="n")
+type_by_lang = type_by_lang.fillna(0).astype(int)
+type_by_lang
 
 # %%
 donors = explode_multi(articles, "donor")
 by_donor = composition(donors, ["lang", "donor"])
 save_table(by_donor, "corpus_by_language_donor")
-by_donor.pivot(index="donor", columns="lang", values="n").fillna(0).astype(int)
+donor_by_lang = by_donor.pivot(index="donor", columns="lang", values="n").fillna(0).astype(int)
+donor_by_lang
 
 # %%
 full = composition(donors, ["lang", "donor", "outlet_type", "month"])
 save_table(full, "corpus_composition")
 by_month = composition(articles, ["month", "lang"])
 save_table(by_month, "corpus_by_month_language")
-table = by_month.pivot(index="month", columns="lang", values="n").fillna(0).astype(int)
-ax = table.plot.bar(stacked=True, figsize=(10, 4), width=0.85)
+month_by_lang = by_month.pivot(index="month", columns="lang", values="n").fillna(0).astype(int)
+ax = month_by_lang.plot.bar(stacked=True, figsize=(10, 4), width=0.85)
 ax.set_xlabel("month")
 ax.set_ylabel("articles")
 ax.set_title("Articles per month and language")
@@ -80,6 +83,11 @@ summary
 
 # %%
 save_numbers({
+    "datasheet_outlet_type_language": markdown_table(type_by_lang.reset_index()),
+    "datasheet_donor_language": markdown_table(donor_by_lang.reset_index()),
+    "datasheet_month_language": markdown_table(month_by_lang.reset_index()),
+    "corpus_first_date": articles["date"].min().strftime("%Y-%m-%d"),
+    "corpus_last_date": articles["date"].max().strftime("%Y-%m-%d"),
     "corpus_n_articles": len(articles),
     "corpus_n_en": int((articles["lang"] == "en").sum()),
     "corpus_n_it": int((articles["lang"] == "it").sum()),

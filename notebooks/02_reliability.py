@@ -28,7 +28,7 @@ import os
 import framing
 from framing.datasets import load_softpower_aid
 from framing.reliability import disagreements
-from framing.report import save_figure, save_numbers, save_table
+from framing.report import markdown_table, save_figure, save_numbers, save_table
 
 resamples = int(os.environ.get("FRAMING_BOOTSTRAP", "5000"))
 corpus = load_softpower_aid()
@@ -58,7 +58,15 @@ per_variable
 # %%
 frames = report[report["variable"].isin(framing.load_codebook().frame_ids)]
 by_var = report.set_index("variable")["alpha"]
+low = frames.loc[frames["alpha"].round(3) < 0.667, "variable"].tolist()
+columns = ["variable", "level", "n_units", "alpha", "ci_low", "ci_high", "agreement", "verdict"]
 save_numbers({
+    "rel_bootstrap": f"{resamples:,}",
+    "datasheet_reliability": markdown_table(report[columns]),
+    "datasheet_rounds": (
+        f"Frames below .667 ({', '.join(low)}) were recoded in a second round."
+        if low else "No frame fell below .667, so no frame needed a second coding round "
+                    "(`round` is 1 throughout)."),
     "rel_alpha_frames_min": f"{frames['alpha'].min():.3f}",
     "rel_alpha_frames_median": f"{frames['alpha'].median():.3f}",
     "rel_alpha_frames_max": f"{frames['alpha'].max():.3f}",
