@@ -672,7 +672,7 @@ def kwic(
             "right": _flat(text[r.end: r.end + width]), "negated": r.negated,
         })
     columns = [docs.ids.name or "id", "frame", "pattern", "left", "match", "right", "negated"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns).astype({"negated": bool})
 
 
 def _flat(s: str) -> str:

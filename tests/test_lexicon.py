@@ -167,6 +167,9 @@ def test_kwic_shows_context():
     ]
     with pytest.raises(FramingError, match="unknown frame 'nope'"):
         kwic(["x"], frame="nope", codebook=MINI, lang="en")
+    empty = kwic(["no match here"], frame="army", codebook=MINI, lang="en")
+    assert empty[~empty["negated"]].columns.tolist() == ["id", "frame", "pattern", "left",
+                                                         "match", "right", "negated"]
 
 
 def test_scikit_learn_transformer():
