@@ -4,10 +4,12 @@ supervised classifiers and inter-coder reliability.
 The whole public surface is re-exported here; see ``__all__``.
 """
 
+from framing.classify import FrameClassifier, LexiconClassifier, load_model, save_model
 from framing.codebook import Codebook, Frame, Pattern, available_codebooks, load_codebook
 from framing.corpus import CorpusReport, check_corpus, iter_corpus, read_corpus
 from framing.datasets import load_euvsdisinfo, load_semeval2023, semeval_labels
 from framing.errors import CodebookError, FramingError, InputError, Problem
+from framing.evaluate import compare_coders, cross_validate_frames, frame_scores
 from framing.lexicon import Coding, LexiconCoder, code, evidence, kwic
 from framing.reliability import (
     add_machine_coder,
@@ -30,8 +32,10 @@ __all__ = [
     "Coding",
     "CorpusReport",
     "Frame",
+    "FrameClassifier",
     "FramingError",
     "InputError",
+    "LexiconClassifier",
     "LexiconCoder",
     "Pattern",
     "Problem",
@@ -45,16 +49,21 @@ __all__ = [
     "check_corpus",
     "code",
     "cohen_kappa",
+    "compare_coders",
+    "cross_validate_frames",
     "evidence",
     "fleiss_kappa",
+    "frame_scores",
     "iter_corpus",
     "kwic",
     "load_codebook",
     "load_euvsdisinfo",
+    "load_model",
     "load_semeval2023",
     "plot_alphas",
     "read_annotations",
     "read_corpus",
     "reliability_report",
+    "save_model",
     "semeval_labels",
 ]

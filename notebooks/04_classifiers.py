@@ -72,7 +72,8 @@ save_figure(ax.figure, "classifiers_f1_by_frame")
 # ## Learning curve of the classifier
 
 # %%
-curve = learning_curve(FrameClassifier(random_state=0), texts, Y, groups=groups,
+curve = learning_curve(FrameClassifier(random_state=0, inner_cv=3 if SMOKE else 5), texts, Y,
+                       groups=groups,
                        sizes=(0.25, 0.5, 0.75, 1.0), cv=folds, seed=0)
 save_table(curve, "classifier_learning_curve", sort_by=["size", "fold"])
 means = curve.groupby("n_train")[["micro_f1", "macro_f1"]].agg(["mean", "std"])

@@ -17,4 +17,10 @@ def main() -> None:
     """Media-framing analysis: code, validate and report frames in news."""
 
 
-from framing.cli import coding, corpus, reliability, report  # noqa: E402, F401  (register)
+from framing.cli import (  # noqa: E402, F401  (each module registers its commands)
+    classify,
+    coding,
+    corpus,
+    reliability,
+    report,
+)
