@@ -172,6 +172,9 @@ class Codebook:
     negation: Negation | None = None
     source: str = "<memory>"
 
+    def __deepcopy__(self, memo) -> Codebook:
+        return self  # immutable: sharing is safe, and sklearn's clone deep-copies parameters
+
     @property
     def frame_ids(self) -> tuple[str, ...]:
         """The frame ids in codebook order."""

@@ -104,7 +104,8 @@ def test_na_text_is_text(tmp_path):
 def test_kwic_and_codebook_commands(corpus_csv):
     result = run("kwic", corpus_csv, "--codebook", MINI, "--frame", "army", "-w", "8")
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == "       en1  army                   ve: the [army] sent Il"
+    first = result.output.splitlines()[0]
+    assert first == "       en1  army                   ve: the [army] sent Il"
     result = run("codebook", "check", MINI)
     assert result.output.strip() == "ok: mini 0.1, 2 frames, patterns en: 10, it: 7, ru: 7"
     result = run("codebook", "show", MINI, "--frame", "army")

@@ -183,6 +183,13 @@ def test_scikit_learn_transformer():
         LexiconCoder(MINI, lang="de").fit()
 
 
+def test_coder_with_a_loaded_codebook_can_be_cloned():
+    from sklearn.base import clone
+
+    coder = LexiconCoder(framing.load_codebook(MINI), lang="en")
+    assert clone(coder).transform(["army"]).toarray().tolist() == [[0, 1]]
+
+
 def test_normalized_form():
     assert normalize_text("Dall’Europa,  ЁЖ\u00a0x—y") == " dall ' europa | еж x | y "
 
