@@ -23,6 +23,7 @@ from framing.reliability import (
     read_annotations,
     reliability_report,
 )
+from framing.scale import RunSummary, code_file, map_file, predict_file
 
 __version__ = "0.1.0"
 
@@ -39,6 +40,7 @@ __all__ = [
     "LexiconCoder",
     "Pattern",
     "Problem",
+    "RunSummary",
     "__version__",
     "add_machine_coder",
     "adjudicate",
@@ -48,6 +50,7 @@ __all__ = [
     "bootstrap_alpha",
     "check_corpus",
     "code",
+    "code_file",
     "cohen_kappa",
     "compare_coders",
     "cross_validate_frames",
@@ -59,8 +62,10 @@ __all__ = [
     "load_codebook",
     "load_euvsdisinfo",
     "load_model",
+    "map_file",
     "load_semeval2023",
     "plot_alphas",
+    "predict_file",
     "read_annotations",
     "read_corpus",
     "reliability_report",

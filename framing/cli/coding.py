@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
-
 import click
 import pandas as pd
-from tqdm import tqdm
 
-from framing._io import TableWriter, iter_table, table_format
+from framing._io import iter_table
 from framing.cli import main
 from framing.codebook import available_codebooks, load_codebook
 from framing.errors import FramingError
-from framing.lexicon import LexiconCoder, coding_frame, prepare_documents
+from framing.lexicon import LexiconCoder
+from framing.scale import DEFAULT_CHUNKSIZE, code_file
 
 _CODEBOOK = click.option(
     "--codebook", "-c", default="softpower-aid", show_default=True,
@@ -38,21 +35,8 @@ def _columns(fn):
     return fn
 
 
-def _progress(total: int | None, desc: str):
-    return tqdm(total=total, desc=desc, unit=" docs", file=sys.stderr, disable=None,
-                dynamic_ncols=True)
-
-
-def _rows_in(path: str) -> int | None:
-    if table_format(path) == "parquet":
-        import pyarrow.parquet as pq
-
-        return pq.ParquetFile(path).metadata.num_rows
-    return None
-
-
 @main.command("code")
-@click.argument("input", type=click.Path(exists=True, dir_okay=False))
+@click.argument("input", type=click.Path(exists=True))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="Coded table: .csv, .tsv, .jsonl or .parquet.")
 @_CODEBOOK
@@ -60,43 +44,45 @@ def _rows_in(path: str) -> int | None:
 @click.option("--spans", "spans_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the evidence (one row per match) to this table.")
 @_columns
-@click.option("--chunksize", default=5000, show_default=True, help="Documents per chunk.")
+@click.option("--chunksize", type=click.IntRange(min=1), default=DEFAULT_CHUNKSIZE,
+              show_default=True,
+              help="Documents per chunk (the unit of work and of --resume).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: every core).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="A process pool here, or a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="With --engine dask: a running scheduler (default: a local cluster).")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run from its last finished chunk.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT (and the spans file).")
 def code_command(input, output, codebook, lang, spans_path, text_col, id_col, lang_col,
-                 unknown_lang, chunksize, force):
-    """Code INPUT (CSV/TSV/JSONL/Parquet) for frames; write one row per document to OUTPUT.
+                 unknown_lang, chunksize, jobs, engine, scheduler, resume, force):
+    """Code INPUT (CSV/TSV/JSONL/Parquet, or a folder of such files) for frames.
 
-    OUTPUT has the id column, n_tokens, a 0/1 column per frame id, <frame>_count and
-    <frame>_rate (per 1,000 tokens). With --spans, every match is written as evidence
-    (id, frame, pattern, start, end, match, negated): text[start:end] == match.
+    Writes one row per document to OUTPUT: the id column, n_tokens, a 0/1 column per frame
+    id, <frame>_count and <frame>_rate (per 1,000 tokens). With --spans, every match is
+    written as evidence (id, frame, pattern, start, end, match, negated):
+    text[start:end] == match. INPUT is read in chunks on --jobs processes; an interrupted
+    run continues with --resume, and OUTPUT is never left half-written.
     """
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     try:
-        coder = LexiconCoder(codebook, unknown_lang=unknown_lang).fit()
-        writer = TableWriter(output, force=force)
-        spans_writer = TableWriter(spans_path, force=force) if spans_path else None
-        spans_cm = spans_writer or contextlib.nullcontext()
-        with writer, spans_cm, _progress(_rows_in(input), "coding") as bar:
-            for chunk in iter_table(input, chunksize=chunksize):
-                docs = prepare_documents(chunk, text_col=text_col, lang_col=lang_col,
-                                         id_col=id_col, lang=lang)
-                if any(lg is None for lg in docs.langs) and len(coder.codebook_.languages) > 1:
-                    raise FramingError(
-                        f"{input}: no language for some documents: give --lang, or a "
-                        f"{lang_col!r} column (--lang-col)"
-                    )
-                result = coder.code(docs.texts, docs.langs, spans=spans_writer is not None)
-                writer.write(coding_frame(result, docs.ids))
-                if spans_writer is not None:
-                    spans = result.spans
-                    ids = docs.ids.to_numpy()[spans["doc"].to_numpy()]
-                    spans = spans.drop(columns="doc")
-                    spans.insert(0, docs.ids.name or "id", ids)
-                    spans_writer.write(spans)
-                bar.update(len(chunk))
+        run = code_file(input, output, codebook=codebook, lang=lang, text_col=text_col,
+                        id_col=id_col, lang_col=lang_col, unknown_lang=unknown_lang,
+                        spans=spans_path, jobs=jobs, chunksize=chunksize, engine=engine,
+                        scheduler=scheduler, resume=resume, force=force)
     except FramingError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"coded {writer.rows:,} documents with {coder.codebook_.name} "
-               f"{coder.codebook_.version} -> {output}", err=True)
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted: the finished chunks are kept; run the same "
+                                   "command with --resume to continue") from None
+    cb = load_codebook(codebook)
+    resumed = f", {run.resumed_chunks} of {run.chunks} chunks resumed" \
+        if run.resumed_chunks else ""
+    click.echo(f"coded {run.documents:,} documents with {cb.name} {cb.version} -> {output} "
+               f"({run.seconds:.1f} s, {run.engine}{resumed})", err=True)
 
 
 @main.command("kwic")
