@@ -273,10 +273,13 @@ def _negated(norm: str, start: int, cue_stops: list[int], window: int) -> bool:
     i = bisect_right(cue_stops, start - 1) - 1
     if i < 0:
         return False
-    gap = norm[cue_stops[i]:start]
-    if "|" in gap:
+    cue = cue_stops[i]
+    if norm.find("|", cue, start) != -1:  # punctuation ends the cue's scope
         return False
-    between = len(gap.split()) - gap.count("'") - gap.count("-")
+    # Tokens are separated by single spaces; apostrophes and hyphens are tokens that do not
+    # count as words, and appear in the normalised text only as such tokens.
+    between = (norm.count(" ", cue, start) - 1 - norm.count("'", cue, start)
+               - norm.count("-", cue, start))
     return between < window
 
 
