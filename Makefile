@@ -40,7 +40,7 @@ bench: $(STAMP) ## Run the benchmarks (ratios against peers, same process)
 	$(BIN)/python bench/semeval2023.py
 
 # -- results: every table and figure, from the bundled corpus --------------------------------
-results/notebooks/%.ipynb: notebooks/%.py $(CORPUS) $(PACKAGE) | $(STAMP)
+results/notebooks/%.ipynb: notebooks/%.py $(CORPUS) $(PACKAGE) $(STAMP)
 	$(FRAMING) report execute $< $@
 
 results/numbers.json: $(EXECUTED)
