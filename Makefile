@@ -14,7 +14,10 @@ PACKAGE := $(shell find framing -name '*.py' -o -name '*.yaml' | sort)
 PAPER_FIGURES := paper/figures/reliability_forest.png paper/figures/frames_by_outlet_type.png
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint bench results paper clean
+CFF_VENV := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
+
+.PHONY: help install test lint citation bench results paper clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,7 +34,21 @@ install: $(STAMP) ## Create .venv and install the package with its dev extras
 lint: $(STAMP) ## Run ruff
 	$(BIN)/ruff check framing tests bench notebooks
 
-test: $(STAMP) lint ## Set up everything, then run ruff and the test suite
+# cffconvert pins an old jsonschema that clashes with Jupyter's, so it gets its own venv.
+$(CFF_STAMP):
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/pip install --quiet cffconvert
+	touch $@
+
+.zenodo.json: CITATION.cff | $(CFF_STAMP)
+	$(CFF_VENV)/bin/cffconvert -i CITATION.cff -f zenodo -o $@
+
+citation: $(CFF_STAMP) ## Validate CITATION.cff and check .zenodo.json was generated from it
+	$(CFF_VENV)/bin/cffconvert --validate -i CITATION.cff
+	@$(CFF_VENV)/bin/cffconvert -i CITATION.cff -f zenodo | diff -q - .zenodo.json > /dev/null \
+		|| { echo ".zenodo.json is stale: run 'make .zenodo.json'"; exit 1; }
+
+test: $(STAMP) lint citation ## Set up everything, then run ruff, the citation check and the tests
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) ## Run the benchmarks (ratios against peers, same process)
