@@ -76,11 +76,12 @@ curve = learning_curve(FrameClassifier(random_state=0, inner_cv=3 if SMOKE else 
                        groups=groups,
                        sizes=(0.25, 0.5, 0.75, 1.0), cv=folds, seed=0)
 save_table(curve, "classifier_learning_curve", sort_by=["size", "fold"])
-means = curve.groupby("n_train")[["micro_f1", "macro_f1"]].agg(["mean", "std"])
+means = curve.groupby("size")[["n_train", "micro_f1", "macro_f1"]].agg(["mean", "std"])
 fig, ax = plt.subplots(figsize=(6, 4))
 for metric in ("micro_f1", "macro_f1"):
-    ax.errorbar(means.index, means[(metric, "mean")], yerr=means[(metric, "std")],
-                marker="o", capsize=3, label=metric.replace("_", "-"))
+    ax.errorbar(means[("n_train", "mean")], means[(metric, "mean")],
+                yerr=means[(metric, "std")], marker="o", capsize=3,
+                label=metric.replace("_", "-"))
 ax.set_xlabel("training articles")
 ax.set_ylabel("F1 (grouped CV, mean and sd over folds)")
 ax.set_ylim(0, 1)

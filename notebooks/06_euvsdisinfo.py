@@ -104,7 +104,8 @@ if AVAILABLE:
 # ## Frames over time: the spring 2020 aid wave and the Sputnik V wave
 #
 # Gold codes. The spring wave is March-April 2020; the Sputnik V wave runs from the
-# vaccine's registration in August 2020 to the end of the data (February 2021).
+# vaccine's registration in August 2020 to the end of the data (February 2021). Periods with
+# fewer than five cases are left out of the figure.
 
 # %%
 if AVAILABLE:
@@ -116,7 +117,8 @@ if AVAILABLE:
                 "4 Sputnik V wave Aug 2020-"]).astype(str)
     by_period = prevalence(cases, FRAMES, by="period")
     save_table(by_period, "euvs_frames_by_period")
-    save_figure(plot_prevalence(by_period, "period", FRAMES,
+    shown = by_period[by_period["n"] >= 5]  # the table keeps every period
+    save_figure(plot_prevalence(shown, "period", FRAMES,
                                 title="EUvsDisinfo COVID-19 aid cases: frames by period"),
                 "euvs_frames_by_period")
 
