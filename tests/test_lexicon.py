@@ -72,6 +72,15 @@ def test_exclusions_and_negation():
     assert counts[["love_count", "army_count"]].values.tolist() == [[1, 2]]
 
 
+def test_negation_window_counts_words_between_cue_and_match():
+    # window 3: the cue must be one of the three tokens before the match
+    assert spans_of("not a b gift", "en")[0][-1] is True
+    assert spans_of("not a b c gift", "en")[0][-1] is False
+    assert spans_of("not a - b gift", "en")[0][-1] is True  # a hyphen is no word
+    assert spans_of("not a b gift and not gift", "en") == [
+        ("love", "gift*", 8, 12, "gift", True), ("love", "gift*", 21, 25, "gift", True)]
+
+
 def test_italian_elisions_and_typographic_apostrophes():
     text = "Dall’Europa nessun regalo, dall'europa solo parole. L'esercito e gli aerei militari."
     assert spans_of(text, "it") == [
