@@ -25,6 +25,7 @@ from framing.errors import FramingError
 __all__ = [
     "RESULTS_DIR",
     "build_report",
+    "clear_outputs",
     "execute_notebook",
     "fill_template",
     "markdown_table",
@@ -101,6 +102,21 @@ def save_figure(fig, name: str, *, root: str | os.PathLike | None = None) -> lis
                 fig.savefig(tmp, format=ext, dpi=200, bbox_inches="tight", metadata=meta)
             written.append(path)
     return written
+
+
+def clear_outputs(prefix: str, *, root: str | os.PathLike | None = None) -> list[Path]:
+    """Remove the tables and figures whose names start with ``prefix``; return what went.
+
+    A section that skips (its data is absent) calls this, so that results from an earlier
+    run with the data do not linger beside the new ones.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", prefix):
+        raise FramingError(f"prefix {prefix!r}: use lower-case letters, digits, _ and -")
+    base = Path(root or results_dir())
+    gone = sorted(p for sub in ("tables", "figures") for p in (base / sub).glob(f"{prefix}*"))
+    for path in gone:
+        path.unlink()
+    return gone
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from framing.classify import FrameClassifier
 from framing.datasets import data_home, load_semeval2023, load_softpower_aid, semeval_labels
 from framing.evaluate import compare_coders, frame_scores, learning_curve
 from framing.explain import suggest_lexicon_terms, top_features
-from framing.report import save_figure, save_numbers, save_table
+from framing.report import clear_outputs, save_figure, save_numbers, save_table
 
 SMOKE = os.environ.get("FRAMING_SMOKE") == "1"
 FRAMES = list(framing.load_codebook().frame_ids)
@@ -137,6 +137,7 @@ if semeval_present:
     display(semeval)  # noqa: F821
 else:
     print("SemEval-2023 data not found (or a smoke run): section skipped.")
+    clear_outputs("semeval2023_")
 
 # %%
 pooled = summary.set_index("coder")["micro_f1"]

@@ -35,7 +35,7 @@ from framing.classify import FrameClassifier
 from framing.datasets import corpus_home, data_home, load_softpower_aid
 from framing.evaluate import frame_scores
 from framing.plots import plot_prevalence
-from framing.report import save_figure, save_numbers, save_table
+from framing.report import clear_outputs, save_figure, save_numbers, save_table
 
 FRAMES = list(framing.load_codebook().frame_ids)
 AVAILABLE = (data_home() / "euvsdisinfo" / "posts.csv").is_file()
@@ -44,6 +44,7 @@ print(COVID_AID_RULE)
 if not AVAILABLE:
     print(f"\nThe EUvsDisinfo data is not at {data_home() / 'euvsdisinfo'}: this case study is "
           "skipped. framing.datasets.fetch_euvsdisinfo() downloads it (see docs/corpus.md).")
+    clear_outputs("euvs_")
     save_numbers({name: "n/a" for name in ("euvs_n_cases", "euvs_alpha_median",
                                            "euvs_lex_f1_before", "euvs_lex_f1_after",
                                            "euvs_top_frame")}, "06_euvsdisinfo")

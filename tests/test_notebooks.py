@@ -65,3 +65,17 @@ def test_committed_paper_matches_committed_results(tmp_path):
     assert (ROOT / "paper" / "paper.md").read_text() == fresh.read_text()
     values = json.loads((RESULTS / "numbers.json").read_text())
     assert values["corpus_n_articles"] >= 300
+
+
+def test_case_study_without_data_says_so_and_leaves_no_stale_results(tmp_path):
+    results = tmp_path / "results"
+    stale = results / "tables" / "euvs_frames_overall.csv"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old\n")
+    params = {"FRAMING_CORPUS_DIR": str(TINY), "FRAMING_RESULTS_DIR": str(results),
+              "FRAMING_DATA_HOME": str(tmp_path / "no-data"), "FRAMING_SMOKE": "1"}
+    nb = ROOT / "notebooks" / "06_euvsdisinfo.py"
+    execute_notebook(nb, results / "06.ipynb", parameters=params)
+    numbers = json.loads((results / "numbers" / "06_euvsdisinfo.json").read_text())
+    assert set(numbers.values()) == {"n/a"} and "euvs_n_cases" in numbers
+    assert not stale.exists()

@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 
 from framing.errors import FramingError  # noqa: E402
 from framing.report import (  # noqa: E402
+    clear_outputs,
     fill_template,
     merge_numbers,
     save_figure,
@@ -67,3 +68,11 @@ def test_manifest_and_template(tmp_path):
     with pytest.raises(FramingError, match=r"no value for \['missing'\]"):
         fill_template(template, tmp_path / "out2.md", tmp_path / "numbers.json")
     assert not (tmp_path / "out2.md").exists()
+
+
+def test_clear_outputs_removes_only_the_section(tmp_path):
+    save_table(pd.DataFrame({"x": [1]}), "euvs_a", root=tmp_path)
+    save_table(pd.DataFrame({"x": [1]}), "frames_b", root=tmp_path)
+    gone = clear_outputs("euvs_", root=tmp_path)
+    assert [p.name for p in gone] == ["euvs_a.csv"]
+    assert [p.name for p in (tmp_path / "tables").iterdir()] == ["frames_b.csv"]
