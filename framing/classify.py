@@ -189,7 +189,20 @@ def _tune_thresholds(proba: np.ndarray, Y: np.ndarray, how: str) -> np.ndarray:
 
 # -- the classifier --------------------------------------------------------------------------
 
-class FrameClassifier(_SavesLexiconRecipe, ClassifierMixin, BaseEstimator):
+class _MultiLabelTextTags:
+    """scikit-learn tags of an estimator that takes raw texts and predicts 0/1 label sets."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class FrameClassifier(_SavesLexiconRecipe, _MultiLabelTextTags, ClassifierMixin, BaseEstimator):
     """Multi-label frame classifier for raw texts: one linear model per frame.
 
     Features are TF-IDF word n-grams and character n-grams within word boundaries (which
@@ -287,15 +300,6 @@ class FrameClassifier(_SavesLexiconRecipe, ClassifierMixin, BaseEstimator):
         self.lexicon = lexicon
         self.lexicon_weight = lexicon_weight
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = False
-        tags.classifier_tags.multi_label = True
-        return tags
 
     # -- fitting -----------------------------------------------------------------------------
     def _check_params(self, n_documents: int) -> None:
@@ -436,7 +440,8 @@ class FrameClassifier(_SavesLexiconRecipe, ClassifierMixin, BaseEstimator):
         return np.asarray(names, dtype=object)
 
 
-class LexiconClassifier(_SavesLexiconRecipe, ClassifierMixin, BaseEstimator):
+class LexiconClassifier(_SavesLexiconRecipe, _MultiLabelTextTags, ClassifierMixin,
+                        BaseEstimator):
     """The lexicon coder as a multi-label classifier: a frame is coded present when it has at
     least ``min_count`` lexicon matches.
 
@@ -462,15 +467,6 @@ class LexiconClassifier(_SavesLexiconRecipe, ClassifierMixin, BaseEstimator):
     def __init__(self, lexicon: Any = "softpower-aid", min_count: int = 1):
         self.lexicon = lexicon
         self.min_count = min_count
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = False
-        tags.classifier_tags.multi_label = True
-        return tags
 
     def fit(self, X: Iterable[str], Y: Any) -> LexiconClassifier:
         """Line up the columns of ``Y`` with the lexicon's frames; return ``self``.
