@@ -3,13 +3,14 @@
 How it works
 ------------
 Each document is normalised once: lower-cased, ``ё`` folded to ``е``, every run of white space
-turned into one space and every other non-word character into a token of its own (``|``, or
-``'`` and ``-`` for apostrophes and hyphens), so that tokens are separated by exactly one space.
-Each pattern is compiled into an Aho-Corasick automaton key with a space on each side (a stem:
-on its left only), so every hit is word-aligned by construction and all the frames of a
-language are found in a single scan. A short pass then keeps, per frame, the leftmost-longest
-non-overlapping matches, drops those overlapping an exclusion, and marks negated ones. The
-matching rules are documented in ``docs/codebook-format.md``.
+turned into one space, apostrophes and hyphens kept as ``'`` and ``-``, and every other
+non-word character turned into ``|``; word tokens are the runs between these four separators.
+Each pattern is compiled into Aho-Corasick automaton keys with a separator on each side (a
+stem: on its left only), one key per choice of separators, so every hit is word-aligned by
+construction and all the frames of a language are found in a single scan. A short pass then
+keeps, per frame, the leftmost-longest non-overlapping matches, drops those overlapping an
+exclusion, and marks negated ones. The matching rules are documented in
+``docs/codebook-format.md``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from framing.codebook import Codebook, Pattern, load_codebook
+from framing.codebook import _PUNCT, Codebook, Pattern, load_codebook
 from framing.errors import FramingError, InputError, Problem
 
 __all__ = ["Coding", "LexiconCoder", "code", "evidence", "kwic"]
@@ -81,15 +82,27 @@ _BYTE_TABLE = bytes(
 _NONASCII_NONWORD = re.compile(r"[^\w\x00-\x7f]")
 _NONASCII_SPACE = re.compile(r"[^\S\x00-\x7f]")
 _FOLDS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"), ("‐", "-"), ("‑", "-"), ("ё", "е"))
+# UTF-8 bytes that cannot start a non-word character: ASCII (already mapped), continuation
+# bytes, and the lead bytes of U+00C0-U+00FF (letters but for × and ÷, checked apart) and of
+# U+0400-U+047F (Cyrillic letters). A document with no other byte needs no Unicode check.
+_SAFE_BYTES = bytes(range(0xC0)) + b"\xc3\xd0\xd1"
+_SEPARATORS = " |'-"
+_BOUNDARIES = tuple(_SEPARATORS)
+_WORD_REST = re.compile(r"[^ |'-]*")
+_DOUBLE_SPACE = re.compile(rb"  +")
 
 
 def normalize_text(text: str) -> str:
-    """The form the coder scans: single spaces between tokens, punctuation as tokens.
+    """The form the coder scans: lower-cased, folded, one character between tokens.
+
+    White space becomes one space (runs collapse), an apostrophe ``'`` and a hyphen ``-``
+    stay, and every other non-word character becomes ``|``; the text is padded with a space
+    on each side.
 
     Examples
     --------
-    >>> normalize_text("Dall’Europa, nessun aiuto!")
-    " dall ' europa | nessun aiuto | "
+    >>> normalize_text("Dall’Europa, nessun  aiuto!")
+    " dall'europa| nessun aiuto| "
     """
     return _normalize(text)[0]
 
@@ -97,44 +110,65 @@ def normalize_text(text: str) -> str:
 def _normalize(text: str) -> tuple[str, int]:
     """The normalised text and its number of word tokens."""
     low = _lower(text)
-    if low.isascii():  # str.translate has a fast path for ASCII
-        s = low.translate(_TABLE)
-    else:  # bytes.translate for the ASCII separators, then a regex for the rare others
+    if not low.isascii():
         for old, new in _FOLDS:
             if old in low:
                 low = low.replace(old, new)
-        s = low.encode("utf-8").translate(_BYTE_TABLE).decode("utf-8")
+    raw = low.encode("utf-8").translate(_BYTE_TABLE)
+    if not raw.isascii() and (
+        raw.translate(None, _SAFE_BYTES) or b"\xc3\x97" in raw or b"\xc3\xb7" in raw
+    ):
+        s = raw.decode("utf-8")
         if _NONASCII_NONWORD.search(s):
-            s = _NONASCII_NONWORD.sub("|", _NONASCII_SPACE.sub(" ", s))
-    marks = 0
-    for mark in "|'-":
-        n = s.count(mark)
-        if n:
-            marks += n
-            s = s.replace(mark, f" {mark} ")
-    s = f" {s} "
-    while "  " in s:
-        s = s.replace("  ", " ")
-    return s, s.count(" ") - 1 - marks
+            raw = _NONASCII_NONWORD.sub("|", _NONASCII_SPACE.sub(" ", s)).encode("utf-8")
+    raw = b" " + raw + b" "
+    codes = np.frombuffer(raw, np.uint8)
+    space = codes == 32
+    if (space[1:] & space[:-1]).any():
+        raw = _DOUBLE_SPACE.sub(b" ", raw)
+        codes = np.frombuffer(raw, np.uint8)
+    # Word bytes: ASCII word characters (all >= '0') and every byte of a non-ASCII character;
+    # the separators ' ', "'", '-' are below '0' and '|' is 124. A word starts where a word
+    # byte follows a separator.
+    word = codes >= 48
+    word &= codes != 124
+    return raw.decode("utf-8"), int(np.count_nonzero(word[1:] > word[:-1]))
 
 
-# An automaton entry: (role, frame, pattern index, kind, key length, verifying regex or None).
+# An automaton entry: (role, frame, pattern index, kind, back, verifying regex or None); a hit
+# ending at ``end`` starts at ``end - back``.
 _Entry = tuple
 
 
-def _key_and_entry(p: Pattern, role: int, frame: int, index: int) -> tuple[str, _Entry]:
-    tokens = p.tokens
-    first_stem = next((i for i, t in enumerate(tokens) if t.endswith("*")), None)
-    if first_stem is None:
-        key = " " + " ".join(tokens) + " "
-        return key, (role, frame, index, _EXACT, len(key), None)
-    head = " " + " ".join(tokens[: first_stem + 1])[:-1]
-    if first_stem == len(tokens) - 1:
-        return head, (role, frame, index, _STEM_END, len(head), None)
-    parts = [re.escape(t[:-1]) + "[^ ]*" if t.endswith("*") else re.escape(t) for t in tokens]
-    tail = "" if tokens[-1].endswith("*") else "(?= )"
-    verify = re.compile(" ".join(parts) + tail)
-    return head, (role, frame, index, _VERIFY, len(head), verify)
+def _verify_regex(tokens: Sequence[str]) -> re.Pattern[str]:
+    parts = []
+    for i, t in enumerate(tokens):
+        if i:
+            parts.append(" ?" if t in _PUNCT or tokens[i - 1] in _PUNCT else " ")
+        parts.append(re.escape(t[:-1]) + "[^ |'-]*" if t.endswith("*") else re.escape(t))
+    last = tokens[-1]
+    tail = "" if last in _PUNCT or last.endswith("*") else "(?=[ |'-])"
+    return re.compile("".join(parts) + tail)
+
+
+def _keys_and_entry(tokens: Sequence[str], role: int, frame: int, index: int):
+    """The automaton keys of a pattern (one per boundary variant) and their entry."""
+    special = next((i for i, t in enumerate(tokens) if t in _PUNCT or t.endswith("*")), None)
+    if special is None:  # words only: a boundary character on each side
+        body = " ".join(tokens)
+        keys = [left + body + right for left in _BOUNDARIES for right in _BOUNDARIES]
+        return keys, (role, frame, index, _EXACT, len(body), None)
+    if special == len(tokens) - 1 and tokens[-1] not in _PUNCT:  # words, then a stem
+        body = " ".join(tokens)[:-1]
+        keys = [left + body for left in _BOUNDARIES]
+        return keys, (role, frame, index, _STEM_END, len(body) - 1, None)
+    verify = _verify_regex(tokens)
+    if tokens[0] in _PUNCT:  # self-delimiting: no boundary on the left
+        return [tokens[0]], (role, frame, index, _VERIFY, 0, verify)
+    head = tokens[: special + 1] if tokens[special].endswith("*") else tokens[:special]
+    body = " ".join(head).rstrip("*")
+    keys = [left + body for left in _BOUNDARIES]
+    return keys, (role, frame, index, _VERIFY, len(body) - 1, verify)
 
 
 @dataclass(frozen=True)
@@ -161,12 +195,14 @@ def _compile(codebook: Codebook, langs: Sequence[str]) -> _Compiled:
                 if p.kind == "regex":
                     regexes.append((role, fi, pi, p.regex))
                     continue
-                key, entry = _key_and_entry(p, role, fi, pi)
-                keys.setdefault(key, []).append(entry)
+                pkeys, entry = _keys_and_entry(p.tokens, role, fi, pi)
+                for key in pkeys:
+                    keys.setdefault(key, []).append(entry)
     neg = codebook.negation
     for cue in sorted({c for lg in langs for c in (neg.cues.get(lg, ()) if neg else ())}):
-        key = f" {cue} "
-        keys.setdefault(key, []).append((_CUE, -1, -1, _EXACT, len(key), None))
+        pkeys, entry = _keys_and_entry((cue,), _CUE, -1, -1)
+        for key in pkeys:
+            keys.setdefault(key, []).append(entry)
     automaton = None
     if keys:
         automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
@@ -203,13 +239,14 @@ def _scan(text: str, norm: str, comp: _Compiled) -> _Hits:
     cue_stops: list[int] = []
     if comp.automaton is not None:
         add = matches.append
+        rest = _WORD_REST.match
         for end, entries in comp.automaton.iter(norm):
-            for role, frame, index, kind, length, verify in entries:
-                start = end - length + 2
+            for role, frame, index, kind, back, verify in entries:
+                start = end - back
                 if kind == _EXACT:
                     stop = end
                 elif kind == _STEM_END:
-                    stop = norm.find(" ", end + 1)
+                    stop = rest(norm, end + 1).end()
                 else:
                     m = verify.match(norm, start)
                     if m is None:
@@ -276,11 +313,8 @@ def _negated(norm: str, start: int, cue_stops: list[int], window: int) -> bool:
     cue = cue_stops[i]
     if norm.find("|", cue, start) != -1:  # punctuation ends the cue's scope
         return False
-    # Tokens are separated by single spaces; apostrophes and hyphens are tokens that do not
-    # count as words, and appear in the normalised text only as such tokens.
-    between = (norm.count(" ", cue, start) - 1 - norm.count("'", cue, start)
-               - norm.count("-", cue, start))
-    return between < window
+    # Apostrophes and hyphens separate words but do not count as words.
+    return len(_NORM_WORD.findall(norm, cue, start)) < window
 
 
 def _select(hits: _Hits, comp: _Compiled, norm: str, counts: np.ndarray) -> list[tuple]:

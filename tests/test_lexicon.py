@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -126,6 +127,9 @@ def test_empty_and_no_match_texts():
 def test_rates_are_per_thousand_tokens():
     df = code(["army " * 3 + "word " * 997], codebook=MINI, lang="en")
     assert (df["n_tokens"][0], df["army_count"][0], df["army_rate"][0]) == (1000, 3, 3.0)
+    # word tokens only: punctuation, apostrophes and hyphens separate words and are not counted
+    texts = ["« Aid » — l'aiuto , 3.5 % x-y «» ( army )", "...", "", "Città ×2 — не-а"]
+    assert code(texts, codebook=MINI, lang="en")["n_tokens"].tolist() == [8, 0, 0, 4]
 
 
 def test_very_long_text():
@@ -200,7 +204,11 @@ def test_coder_with_a_loaded_codebook_can_be_cloned():
 
 
 def test_normalized_form():
-    assert normalize_text("Dall’Europa,  ЁЖ\u00a0x—y") == " dall ' europa | еж x | y "
+    assert normalize_text("Dall’Europa,  ЁЖ\u00a0x—y") == " dall'europa| еж x|y "
+    # the fast path (ASCII, Latin-1 letters, Cyrillic) and the Unicode path agree
+    assert normalize_text("Città × 2 ÷ 3") == " città | 2 | 3 "
+    assert normalize_text("Città  2\t\n3") == " città 2 3 "
+    assert normalize_text("") == " "
 
 
 @settings(max_examples=200, deadline=None)
@@ -215,6 +223,84 @@ def test_spans_round_trip(pieces):
         for r in ev.itertuples(index=False):
             assert text[r.start:r.end] == r.match
             assert r.start < r.end
+
+
+# A slow, token-level reading of the matching rules in docs/codebook-format.md, against which
+# the automaton is checked: tokens are runs of word characters, apostrophes, hyphens and other
+# punctuation ("|"); a pattern matches consecutive tokens; per frame leftmost-longest, matches
+# overlapping an exclusion are not counted (but still block), negation looks back from a match
+# to the nearest cue and counts words between unless punctuation intervenes.
+REFERENCE_CODEBOOK = {
+    "name": "reference", "version": "1", "languages": ["en", "it"],
+    "negation": {"window": 2, "cues": {"en": ["not", "no"], "it": ["non"]}},
+    "frames": [
+        {"id": "a", "label": "A", "definition": "d", "lexicon": {
+            "en": ["aid", "aid package", "gift*", "not a gift", "dall'europa", "covid-19",
+                   "u.s. aid", "abandon* ital*", "hero's welcome"],
+            "it": ["aiut*", "dall'europa", "per l'italia", "aiuti dall'europa"]},
+         "exclude_patterns": {"en": ["gift shop"]}},
+        {"id": "b", "label": "B", "definition": "d", "negation": False, "lexicon": {
+            "en": ["aid", "package", "covid", "welcome", "ital*"], "it": ["italia", "europa"]}},
+    ],
+}
+_REF_CODEBOOK = framing.codebook.codebook_from_dict(REFERENCE_CODEBOOK)
+_REF_CODERS = {lang: LexiconCoder(_REF_CODEBOOK, lang=lang) for lang in ("en", "it")}
+_REF_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _reference_counts(text: str, lang: str) -> list[int]:
+    cb = _REF_CODEBOOK
+    low = text.lower().replace("ё", "е")
+    toks = []
+    for t in _REF_TOKEN.findall(low):
+        toks.append(t if re.match(r"\w", t) else "'" if t in "'’‘ʼ`" else "-" if t in "-‐‑"
+                    else "|")
+
+    def hits(patterns):
+        out = []
+        for p in patterns:
+            n = len(p.tokens)
+            for i in range(len(toks) - n + 1):
+                if all(toks[i + k].startswith(t[:-1]) and re.match(r"\w", toks[i + k])
+                       if t.endswith("*") else toks[i + k] == t
+                       for k, t in enumerate(p.tokens)):
+                    out.append((i, i + n))
+        return sorted(out, key=lambda h: (h[0], -h[1]))
+
+    cues = [i for i, t in enumerate(toks) if t in cb.negation.cues.get(lang, ())]
+    counts = []
+    for frame in cb.frames:
+        excl = hits(frame.exclude_patterns.get(lang, ()))
+        last, n = -1, 0
+        for start, stop in hits(frame.patterns(lang)):
+            if start < last:
+                continue
+            last = stop
+            if any(e0 < stop and start < e1 for e0, e1 in excl):
+                continue
+            before = [c for c in cues if c < start]
+            if frame.negation and before:
+                between = toks[before[-1] + 1:start]
+                words = [t for t in between if t not in ("'", "-")]
+                if "|" not in between and len(words) < cb.negation.window:
+                    continue
+            n += 1
+        counts.append(n)
+    return counts
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["aid", "Aid", "aids", "package", "gift", "Gifts", "shop", "not", "no", "non", "a", "big",
+     "dall", "Europa", "covid", "19", "u", "s", "abandoned", "Italy", "italia", "l", "aiuti",
+     "hero", "welcome", "'", "’", "-", "‑", ".", ",", " ", "  ", "\n", "—", "«", "×", "città", "ё",
+     "dall'europa", "dall' europa", "dall ’Europa", "per l'italia", "per l' italia", "u.s. aid",
+     "U. S. aid", "u.s aid", "hero's welcome", "hero' s welcome", "COVID-19", "covid - 19",
+     "covid -19", "not a gift", "no big aid", "not a big aid", "gift shop", "abandoned Italy"]),
+    max_size=25), st.lists(st.booleans(), max_size=25), st.sampled_from(["en", "it"]))
+def test_counts_agree_with_a_token_level_reference(pieces, glue, lang):
+    text = "".join(p + (" " if i < len(glue) and glue[i] else "") for i, p in enumerate(pieces))
+    assert _REF_CODERS[lang].code([text]).counts[0].tolist() == _reference_counts(text, lang)
 
 
 SEED = (Path(os.environ.get("FRAMING_DATA_HOME", "/nonexistent")).parent / "seed"
