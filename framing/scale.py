@@ -50,9 +50,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from framing._io import TableWriter, atomic_path, check_writable, table_format
-from framing.codebook import Codebook
+from framing._matcher import Matcher, UnknownLang, coding_frame, prepare_documents
+from framing.codebook import Codebook, load_codebook
 from framing.errors import FramingError
-from framing.lexicon import LexiconCoder, UnknownLang, coding_frame, prepare_documents
 
 __all__ = ["DEFAULT_CHUNKSIZE", "RunSummary", "code_file", "map_file", "predict_file"]
 
@@ -421,7 +421,7 @@ class _Single:
 class _CodeChunk:
     """The lexicon coder as a chunk function: coded table (and evidence spans)."""
 
-    coder: LexiconCoder
+    matcher: Matcher
     text_col: str
     id_col: str
     lang_col: str
@@ -433,12 +433,12 @@ class _CodeChunk:
             df = df.assign(**{self.id_col: df.index.to_numpy()})
         docs = prepare_documents(df, text_col=self.text_col, lang_col=self.lang_col,
                                  id_col=self.id_col, lang=self.lang)
-        if any(lg is None for lg in docs.langs) and len(self.coder.codebook_.languages) > 1:
+        if any(lg is None for lg in docs.langs) and len(self.matcher.codebook.languages) > 1:
             raise FramingError(
                 f"no language for some documents: give --lang (lang=), or a "
                 f"{self.lang_col!r} column (--lang-col)"
             )
-        result = self.coder.code(docs.texts, docs.langs, spans=self.spans)
+        result = self.matcher.code(docs.texts, docs.langs, spans=self.spans)
         coded = coding_frame(result, docs.ids)
         if not self.spans:
             return (coded,)
@@ -1018,8 +1018,8 @@ def code_file(
     >>> pd.read_parquet(run.output)[["id", "humanitarian_aid_count"]].to_dict("list")
     {'id': ['a', 'b'], 'humanitarian_aid_count': [1, 0]}
     """
-    coder = LexiconCoder(codebook, unknown_lang=unknown_lang).fit()
-    cb = coder.codebook_
+    cb = load_codebook(codebook)
+    matcher = Matcher(cb, unknown_lang)
     if lang is not None and lang not in cb.languages and unknown_lang == "error":
         raise FramingError(f"codebook {cb.name!r} has no lexicon for language {lang!r} "
                            f"(it has {list(cb.languages)}); pass unknown_lang='all' to code "
@@ -1027,7 +1027,7 @@ def code_file(
     warm = [lang] if lang is not None else list(cb.languages)
     if unknown_lang == "all" or len(cb.languages) == 1:
         warm.append(None)
-    coder.code([""] * len(warm), warm)  # compile the automata now, to ship them compiled
+    matcher.compile(warm)  # now, to ship the automata compiled
 
     def check(fmt: str, path: Path) -> None:
         names = _columns_of(fmt, path)
@@ -1043,7 +1043,7 @@ def code_file(
         "unknown_lang": unknown_lang,
     }
     columns = (id_col, text_col) + ((lang_col,) if lang is None else ())
-    fn = _CodeChunk(coder, text_col, id_col, lang_col, lang, spans is not None)
+    fn = _CodeChunk(matcher, text_col, id_col, lang_col, lang, spans is not None)
     return _run(fn, input, {_MAIN: Path(output), _SPANS: spans}, columns=columns,
                 settings=settings, check=check,
                 opts=_Options(chunksize, jobs, engine, scheduler, resume, force, progress))

@@ -10,11 +10,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from framing._io import TableWriter, iter_table, table_format, write_table
-from framing.classify import FrameClassifier, load_model, save_model
 from framing.cli import main
-from framing.corpus import iter_corpus, read_corpus
 from framing.errors import FramingError, InputError, Problem
-from framing.evaluate import cross_validate_frames, frame_scores
 
 
 class _Failed(click.ClickException):
@@ -112,6 +109,10 @@ def _frames_option(value: str | None) -> list[str] | None:
 @click.option("--seed", default=0, show_default=True, help="Seed of folds and models.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT and its model card.")
 def train_command(corpus, gold, output, frames, model, lexicon, n_folds, group_by, seed, force):
+    from framing.classify import FrameClassifier, save_model
+    from framing.corpus import read_corpus
+    from framing.evaluate import cross_validate_frames
+
     """Train a frame classifier on the documents of CORPUS coded in GOLD.
 
     GOLD is a table (CSV/TSV/JSONL/Parquet) of adjudicated codes: the long layout
@@ -166,6 +167,9 @@ def train_command(corpus, gold, output, frames, model, lexicon, n_folds, group_b
 @click.option("--chunksize", default=2000, show_default=True, help="Documents per chunk.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
 def predict_command(model_path, input, output, proba, trust, chunksize, force):
+    from framing.classify import load_model
+    from framing.corpus import iter_corpus
+
     """Code the documents of INPUT for frames with the model in MODEL.
 
     Writes one row per document: id, then a 0/1 column per frame (and <frame>_p with
@@ -210,6 +214,8 @@ def evaluate_command(pred, gold, frames, output, force):
     PRED is a table with id and a 0/1 column per frame (what framing predict or framing
     code writes); GOLD as for framing train. Every gold unit must be in PRED.
     """
+    from framing.evaluate import frame_scores
+
     try:
         predicted = _read_table(pred)
         if "id" not in predicted.columns:

@@ -6,10 +6,10 @@ import click
 import pandas as pd
 
 from framing._io import iter_table
+from framing._matcher import Matcher
 from framing.cli import main
 from framing.codebook import available_codebooks, load_codebook
 from framing.errors import FramingError
-from framing.lexicon import LexiconCoder
 from framing.scale import DEFAULT_CHUNKSIZE, code_file
 
 _CODEBOOK = click.option(
@@ -163,7 +163,7 @@ def codebook_check(codebook):
     """Validate a codebook file; exit 0 and summarise it, or name what is wrong."""
     try:
         cb = load_codebook(codebook)
-        LexiconCoder(cb).fit()
+        Matcher(cb).compile()
     except FramingError as err:
         raise click.ClickException(str(err)) from None
     counts = ", ".join(f"{lg}: {cb.n_patterns(lg)}" for lg in cb.languages)
