@@ -8,10 +8,12 @@ process through :func:`framing.scale.code_file` (start-up of the pool or cluster
 - local engine with 1 process (coded in the child itself) and with 2 processes;
 - the Dask engine on a local cluster of 2 single-threaded worker processes.
 
-Throughput is documents and input megabytes per second of wall-clock time. Peak RSS is the
-largest total resident memory of the child's whole process tree (the child, its forkserver
-and pool workers, or the Dask scheduler, nannies and workers), sampled every 50 ms with
-psutil. 1M documents of this size (~4 GB) would take most of the time budget to code, so:
+Throughput is documents and input megabytes per second of wall-clock time; each
+configuration runs twice, interleaved with the others, and the faster run is kept
+(``--repeat``). Peak RSS is the largest total resident memory of the child's whole process
+tree (the child, its fork server and pool workers, or the Dask scheduler and workers),
+sampled every 50 ms with psutil. 1M documents of this size (~4 GB) would take most of the
+time budget to code, so:
 
 - time at 1M is extrapolated from the 10k and 100k runs (a 10% sample of the same
   generator): a fixed start-up plus a cost per document, the line through the two runs (the
@@ -19,7 +21,7 @@ psutil. 1M documents of this size (~4 GB) would take most of the time budget to 
 - memory at 1M is measured for real, on 1M *short* documents (20-80 words) against 10k of the
   same short documents: what could grow with the number of documents is measured at 1M.
 
-Run: ``make bench`` or ``python bench/scale_bench.py [--sizes 10000,100000] [--repeat 2]
+Run: ``make bench`` or ``python bench/scale_bench.py [--sizes 10000,100000] [--repeat 1]
 [--sweep]``.
 ``--sweep`` also measures the CPU cost of chunk sizes (``DEFAULT_CHUNKSIZE`` was chosen so).
 """
@@ -127,9 +129,12 @@ def measure(input: Path, out_dir: Path, jobs: int, engine: str, chunksize: int) 
     """Run one configuration in a child process and watch its whole process tree.
 
     Adds to the child's own result: ``rss_mb`` (peak total RSS of the tree), ``largest_mb``
-    (the peak RSS of its largest process), ``tree_cpu``
-    (CPU seconds of the tree, each process's last sample) and ``others`` (the cores that
-    other processes of the machine kept busy meanwhile, on average).
+    (the peak RSS of its largest process), ``tree_cpu`` (CPU seconds of the tree, each
+    process's last sample), ``monitor_cpu`` (this watcher's own CPU seconds) and ``others``
+    (the cores that other processes of the machine kept busy meanwhile, on average). Memory
+    and CPU are sampled every 50 ms; the tree itself is listed every 0.5 s, because listing
+    it reads every process of the machine (a watcher that did so every 50 ms took a tenth of
+    a core from the run it watched).
     """
     import psutil
 
@@ -140,21 +145,29 @@ def measure(input: Path, out_dir: Path, jobs: int, engine: str, chunksize: int) 
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     root = psutil.Process(proc.pid)
     peak, cpu, each = 0, {}, {}
+    tree, listed = [root], 0.0
+    mon0 = time.process_time()
     while proc.poll() is None:
+        if time.perf_counter() - listed > 0.5:  # listing the tree scans all of /proc: seldom
+            try:
+                tree, listed = [root, *root.children(recursive=True)], time.perf_counter()
+            except psutil.Error:
+                pass
         total = 0
-        try:
-            for p in [root, *root.children(recursive=True)]:
+        for p in tree:
+            try:
                 with p.oneshot():
                     rss = p.memory_info().rss
                     times = p.cpu_times()
-                total += rss
-                each[p.pid] = max(each.get(p.pid, 0), rss)
-                cpu[p.pid] = times.user + times.system
-        except psutil.Error:
-            pass
+            except psutil.Error:  # gone since the tree was listed
+                continue
+            total += rss
+            each[p.pid] = max(each.get(p.pid, 0), rss)
+            cpu[p.pid] = times.user + times.system
         peak = max(peak, total)
         time.sleep(0.05)
     busy, wall = _busy(psutil.cpu_times()) - busy0, time.perf_counter() - t0
+    monitor_cpu = time.process_time() - mon0
     out, err = proc.communicate()
     if proc.returncode:
         raise SystemExit(f"child failed ({engine}, {jobs} jobs):\n{err}")
@@ -163,7 +176,8 @@ def measure(input: Path, out_dir: Path, jobs: int, engine: str, chunksize: int) 
     result["largest_mb"] = max(each.values(), default=0) / 1e6
     result["mb"] = input.stat().st_size / 1e6
     result["tree_cpu"] = sum(cpu.values())
-    result["others"] = max(0.0, (busy - result["tree_cpu"]) / wall)
+    result["others"] = max(0.0, (busy - result["tree_cpu"] - monitor_cpu) / wall)
+    result["monitor_cpu"] = monitor_cpu
     return result
 
 
@@ -191,7 +205,7 @@ def main(argv=None) -> int:
     ap.add_argument("--memory-sizes", default="10000,1000000",
                     help="short-document corpus sizes for the memory check")
     ap.add_argument("--chunksize", type=int, default=None, help="default: DEFAULT_CHUNKSIZE")
-    ap.add_argument("--repeat", type=int, default=1,
+    ap.add_argument("--repeat", type=int, default=2,
                     help="runs of each configuration; the fastest is reported")
     ap.add_argument("--sweep", action="store_true", help="also measure chunk sizes")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -207,8 +221,8 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
         tmp = Path(tmp)
         print(f"framing code, scaling (chunksize {chunksize}; peak RSS: whole process tree, "
-              f"psutil every 50 ms); load average {os.getloadavg()[0]:.1f} on "
-              f"{os.cpu_count()} cores at the start")
+              f"psutil every 50 ms, the tree listed every 0.5 s); load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start")
         print("CPU s: CPU seconds of the run's processes; others: cores kept busy by other "
               "processes meanwhile")
         header = (f"{'documents':>10} {'engine':<6} {'procs':>5} {'seconds':>9} "
@@ -291,7 +305,7 @@ def main(argv=None) -> int:
                                 f"{speed[1] / 2:.0%})"),
             (min(dask) >= 0.75, f"Dask local cluster at {dask[0]:.2f} and {dask[1]:.2f} of the "
                                 "process pool's speed (target >= 0.75, i.e. within 25%; its "
-                                "start-up, a few seconds, weighs less as the corpus grows)"),
+                                "start-up weighs less as the corpus grows)"),
             (rss_ratio <= 1.5, f"peak RSS at {large:,} documents {rss_ratio:.2f}x that at "
                                f"{small:,} (1 process; target <= 1.5x); largest of 2 processes "
                                f"{rss_two:.2f}x; {first:,} -> {big:,} realistic documents, "

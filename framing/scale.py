@@ -289,7 +289,9 @@ def _columns_of(fmt: str, path: Path) -> list[str]:
 
 def _read_csv(data: bytes, fmt: str, columns: Sequence[str] | None, path) -> pd.DataFrame:
     try:
-        return pd.read_csv(io.BytesIO(data), sep="," if fmt == "csv" else "\t", dtype=str,
+        # Python strings (object), not pandas' Arrow-backed default: the coder wants Python
+        # strings, and converting to them costs a tenth of the coding.
+        return pd.read_csv(io.BytesIO(data), sep="," if fmt == "csv" else "\t", dtype=object,
                            keep_default_na=False, na_values=[""], encoding="utf-8-sig",
                            usecols=None if columns is None else set(columns).__contains__)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -521,21 +523,25 @@ def _work(key: str, chunk: _Chunk, batch) -> _Done:
     return _job_in_worker(key, None).run(chunk, _batch_frame(chunk, batch))
 
 
-def _start_fork_server() -> None:
-    """Start the fork server now: it imports the package while the parent plans the chunks."""
-    if _mp_context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+def _start_fork_server(preload: Sequence[str] = ()) -> bool:
+    """Start the fork server now, so that it imports what workers need while the parent goes
+    on (planning, coding); False where there is no fork server (spawn is used)."""
+    if _mp_context(preload).get_start_method() != "forkserver":
+        return False
+    from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+    forkserver.ensure_running()
+    return True
 
 
-def _mp_context():
+def _mp_context(preload: Sequence[str] = ()):
     """Forkserver (else spawn), never fork: threads of the parent (pyarrow, BLAS, tqdm) could
-    be copied mid-lock. The server imports this module once; workers are forked from it."""
+    be copied mid-lock. The server imports the main module, this module and ``preload`` once
+    (if it is not running yet); workers are forked from it ready to work."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["framing.scale"])
+    ctx.set_forkserver_preload(["__main__", "framing.scale", *preload])
     return ctx
 
 
@@ -632,7 +638,15 @@ class _DaskStore:
 
 
 def _import_scale() -> None:
-    import framing.scale  # noqa: F401  (what every task needs: import it before they come)
+    """What every task needs, imported in each worker before the tasks come."""
+    import dask.dataframe  # noqa: F401
+
+    import framing.scale  # noqa: F401
+
+
+# The local cluster's workers run without the statistical profiler that samples every
+# task's stack.
+_LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 class _DaskStarter(threading.Thread):
@@ -647,6 +661,7 @@ class _DaskStarter(threading.Thread):
 
     def run(self) -> None:
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError:
             self.error = FramingError("engine='dask' needs Dask: pip install "
@@ -654,13 +669,22 @@ class _DaskStarter(threading.Thread):
             return
         try:
             if self.scheduler is None:
-                self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                            processes=True, dashboard_address=None,
-                                            silence_logs=40)
+                config = dict(_LOCAL_CLUSTER_CONFIG)
+                # Workers forked from a server that has imported Dask and this package once,
+                # rather than each started afresh (and torn down slowly).
+                if _start_fork_server(["distributed", "dask.dataframe"]):
+                    config["distributed.worker.multiprocessing-method"] = "forkserver"
+                with dask.config.set(config):
+                    # No dashboard; the scheduler's small HTTP server on any free port.
+                    self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                                processes=True, dashboard_address=":0",
+                                                scheduler_kwargs={"dashboard": False},
+                                                silence_logs=40)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(self.scheduler, timeout="30s")
             self.client.run(_import_scale)
+
         except (OSError, TimeoutError) as exc:
             self.error = FramingError(f"cannot reach the Dask scheduler {self.scheduler!r} "
                                       f"({exc})")
@@ -677,6 +701,10 @@ def _run_dask(job: _Job, chunks: Sequence[_Chunk], starter: _DaskStarter,
               on_done: Callable[[_Done], None]) -> None:
     """Code the chunks as partitions of a ``dask.dataframe``; the parent codes chunks itself
     until ``starter`` has the cluster ready. The compiled job goes to every worker once."""
+    # Import it here, before coding: in the starter thread the import would wait for the GIL
+    # behind the coding of chunks, and the ready workers would wait for the import.
+    with contextlib.suppress(ImportError):  # the starter reports a missing Dask
+        import dask.dataframe  # noqa: F401
     todo = list(chunks)
     while todo and starter.is_alive():
         on_done(job.run(todo.pop(0)))
@@ -685,6 +713,7 @@ def _run_dask(job: _Job, chunks: Sequence[_Chunk], starter: _DaskStarter,
         raise starter.error
     if not todo:
         return
+    import dask
     import dask.dataframe as dd
     import distributed
 
@@ -693,14 +722,18 @@ def _run_dask(job: _Job, chunks: Sequence[_Chunk], starter: _DaskStarter,
     client = starter.client
     shipped = client.scatter(blob, broadcast=True, hash=False)
     meta_in = pd.DataFrame({c: pd.Series(dtype=object) for c in (job.columns or ())})
-    ddf = dd.from_map(_DaskRead(job.fmt, job.columns), todo, meta=meta_in,
-                      label="framing-read")
-    done = ddf.map_partitions(
-        _DaskStore(key, todo), shipped,
-        meta=pd.DataFrame({"index": pd.Series(dtype="int64"), "rows": pd.Series(dtype="int64")}),
-        enforce_metadata=False,
-    )
-    futures = client.compute(done.to_delayed())
+    # Partitions keep Python strings: converting them to Arrow strings and back would cost a
+    # fifth of the coding.
+    with dask.config.set({"dataframe.convert-string": False}):
+        ddf = dd.from_map(_DaskRead(job.fmt, job.columns), todo, meta=meta_in,
+                          label="framing-read")
+        done = ddf.map_partitions(
+            _DaskStore(key, todo), shipped,
+            meta=pd.DataFrame({"index": pd.Series(dtype="int64"),
+                               "rows": pd.Series(dtype="int64")}),
+            enforce_metadata=False,
+        )
+        futures = client.compute(done.to_delayed())
     try:
         for future in distributed.as_completed(futures):
             summary = future.result()

@@ -267,6 +267,17 @@ def test_dask_engine_equals_local_engine(tmp_path, dask_scheduler, suffix, monke
         tmp_path / "dask-spans.csv").read_bytes()
 
 
+def test_dask_engine_on_its_own_local_cluster(tmp_path, monkeypatch):
+    """No scheduler given: a local cluster of worker processes is started (and closed)."""
+    pytest.importorskip("distributed")
+    dask_only(monkeypatch)
+    src = tricky_csv(tmp_path / "in.csv")
+    run(src, tmp_path / "local.csv", chunksize=3)
+    summary = run(src, tmp_path / "dask.csv", chunksize=3, engine="dask", jobs=2)
+    assert (summary.engine, summary.chunks, summary.workers) == ("dask", 4, 2)
+    assert (tmp_path / "local.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()
+
+
 def test_dask_workers_run_the_chunks_unless_the_parent_got_there_first(
         tmp_path, dask_scheduler, monkeypatch):
     src = tricky_csv(tmp_path / "in.csv")
