@@ -138,7 +138,8 @@ def execute_notebook(
     """Run a jupytext percent-format notebook headless and save the executed ``.ipynb``.
 
     ``parameters`` become environment variables of the kernel (e.g. a small corpus for the
-    smoke tests). Timing metadata is removed so that reruns give the same file.
+    smoke tests). Cells are numbered and timing metadata is removed, so that reruns give the
+    same file.
     """
     import jupytext
     import nbformat
@@ -146,6 +147,8 @@ def execute_notebook(
 
     source, output = Path(source), Path(output)
     nb = jupytext.read(source)
+    for i, cell in enumerate(nb.cells):  # jupytext draws random cell ids: number them instead
+        cell.id = f"cell-{i}"
     old_env = {k: os.environ.get(k) for k in (parameters or {})}
     os.environ.update(parameters or {})
     try:

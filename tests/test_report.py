@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from framing.errors import FramingError  # noqa: E402
 from framing.report import (  # noqa: E402
     clear_outputs,
+    execute_notebook,
     fill_template,
     merge_numbers,
     save_figure,
@@ -76,3 +77,14 @@ def test_clear_outputs_removes_only_the_section(tmp_path):
     gone = clear_outputs("euvs_", root=tmp_path)
     assert [p.name for p in gone] == ["euvs_a.csv"]
     assert [p.name for p in (tmp_path / "tables").iterdir()] == ["frames_b.csv"]
+
+
+def test_executed_notebooks_are_byte_identical_across_runs(tmp_path):
+    source = tmp_path / "nb.py"
+    source.write_text("# %% [markdown]\n# A title\n\n# %%\nprint(6 * 7)\n", encoding="utf-8")
+    first = execute_notebook(source, tmp_path / "a.ipynb").output.read_bytes()
+    second = execute_notebook(source, tmp_path / "b.ipynb").output.read_bytes()
+    assert first == second
+    cells = json.loads(first)["cells"]
+    assert [c["id"] for c in cells] == ["cell-0", "cell-1"]
+    assert cells[1]["outputs"][0]["text"] == ["42\n"]
