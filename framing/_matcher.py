@@ -477,7 +477,11 @@ class _Docs:
 def prepare_documents(
     data, *, text_col: str, lang_col: str, id_col: str, lang: str | None
 ) -> _Docs:
-    """Documents from a DataFrame, a sequence of strings or one string, checked for text."""
+    """Documents from a DataFrame, a sequence of strings or one string, checked for text.
+
+    A document without text is named by its row (the DataFrame's index label, else its
+    position) and its id.
+    """
     if isinstance(data, str):
         data = [data]
     if isinstance(data, pd.DataFrame):
@@ -488,6 +492,7 @@ def prepare_documents(
         ids = (data[id_col] if id_col in data.columns
                else pd.Series(range(len(data)), name=id_col)).reset_index(drop=True)
         texts = data[text_col].tolist()
+        rows = data.index.tolist()
         if lang is not None:
             langs = [lang] * len(texts)
         elif lang_col in data.columns:
@@ -496,12 +501,13 @@ def prepare_documents(
             langs = [None] * len(texts)
     else:
         texts = list(data)
+        rows = list(range(len(texts)))
         ids = pd.Series(range(len(texts)), name=id_col)
         langs = [lang] * len(texts)
     problems = [
         Problem("<data>", "text is missing" if _isna(t) else
                 f"text is {type(t).__name__}, not a string", line=None,
-                field=f"{text_col} of row {i} (id {ids.iloc[i]!r})")
+                field=f"{text_col} of row {rows[i]} (id {ids.iloc[i]!r})")
         for i, t in enumerate(texts) if not isinstance(t, str)
     ]
     if problems:

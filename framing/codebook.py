@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -110,8 +110,24 @@ class Pattern:
         return cls(text, kind, tuple(tokens))
 
 
+class _ReadOnlyMappings:
+    """Pickling for a frozen dataclass holding read-only mappings, which cannot be pickled
+    as they are: they travel as dicts and are made read-only again."""
+
+    def __reduce__(self):
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        proxies = tuple(k for k, v in values.items() if isinstance(v, MappingProxyType))
+        for k in proxies:
+            values[k] = dict(values[k])
+        return (_rebuild, (type(self), values, proxies))
+
+
+def _rebuild(cls, values: dict, proxies: tuple[str, ...]):
+    return cls(**{k: MappingProxyType(v) if k in proxies else v for k, v in values.items()})
+
+
 @dataclass(frozen=True)
-class Negation:
+class Negation(_ReadOnlyMappings):
     """The negation rule: a match preceded by a cue within ``window`` tokens is negated."""
 
     window: int
@@ -131,7 +147,7 @@ class Variable:
 
 
 @dataclass(frozen=True)
-class Frame:
+class Frame(_ReadOnlyMappings):
     """A frame: its definition, coding rules, examples and a lexicon per language."""
 
     id: str

@@ -44,9 +44,15 @@ class InputError(FramingError):
 
     def __init__(self, problems: list[Problem] | Problem, summary: str | None = None):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        self.summary = summary
         lines = [str(p) for p in self.problems]
         head = summary or (
             f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in the input"
         )
         super().__init__("\n  ".join([head + ":", *lines]) if len(lines) > 1 or summary
                          else lines[0] if lines else head)
+
+    def __reduce__(self):
+        # Rebuilt from its problems (not from the message), so that it survives pickling,
+        # e.g. on its way back from a worker process.
+        return (type(self), (self.problems, self.summary))

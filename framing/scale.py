@@ -25,7 +25,6 @@ of workers, the engine or the interruptions.
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import dataclasses
 import hashlib
 import io
@@ -42,7 +41,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
@@ -52,7 +50,7 @@ from tqdm import tqdm
 from framing._io import TableWriter, atomic_path, check_writable, table_format
 from framing._matcher import Matcher, UnknownLang, coding_frame, prepare_documents
 from framing.codebook import Codebook, load_codebook
-from framing.errors import FramingError
+from framing.errors import FramingError, InputError
 
 __all__ = ["DEFAULT_CHUNKSIZE", "RunSummary", "code_file", "map_file", "predict_file"]
 
@@ -111,25 +109,8 @@ class RunSummary:
         return self.documents / self.seconds if self.seconds > 0 else float("nan")
 
 
-# -- pickling the compiled coder ------------------------------------------------------------------
-
-def _mappingproxy(mapping: dict) -> MappingProxyType:
-    return MappingProxyType(mapping)
-
-
-class _Pickler(pickle.Pickler):
-    """A pickler that also handles the read-only mappings inside a codebook."""
-
-    dispatch_table = {
-        **copyreg.dispatch_table,
-        MappingProxyType: lambda m: (_mappingproxy, (dict(m),)),
-    }
-
-
 def _dumps(obj) -> bytes:
-    buf = io.BytesIO()
-    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
-    return buf.getvalue()
+    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # -- the input: files and chunks ------------------------------------------------------------------
@@ -378,7 +359,12 @@ class _Job:
             if df is None:
                 df = _read_chunk(chunk, self.fmt, self.columns)
             results = self.fn(df)
-        except FramingError as err:  # plain FramingError: it must cross process boundaries
+        except InputError as err:  # the problems, placed in the input file
+            problems = [dataclasses.replace(p, source=chunk.path) if p.source == "<data>"
+                        else p for p in err.problems]
+            raise InputError(problems, summary=f"{where}: {err.summary or 'bad input'}") \
+                from None
+        except FramingError as err:
             raise FramingError(f"{where}: {err}") from None
         # The main part last: its presence marks the chunk as finished.
         for name, table in reversed(list(zip(self.outputs, results, strict=True))):

@@ -27,3 +27,21 @@ def test_import_does_not_load_scikit_learn(module):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_codebooks_and_input_errors_survive_pickling():
+    # Both cross process boundaries: codebooks to workers, errors back from them.
+    import pickle
+
+    from framing.errors import InputError, Problem
+
+    cb = framing.load_codebook("softpower-aid")
+    again = pickle.loads(pickle.dumps(cb))
+    assert again == cb
+    assert type(again.frames[0].lexicon) is type(cb.frames[0].lexicon)  # still read-only
+    with pytest.raises(TypeError):
+        again.frames[0].lexicon["xx"] = ()
+    err = InputError([Problem("a.csv", "text is missing", line=3, field="text"),
+                      Problem("a.csv", "bad id", line=9, field="id")], summary="2 problems")
+    back = pickle.loads(pickle.dumps(err))
+    assert (type(back), back.problems, str(back)) == (InputError, err.problems, str(err))

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from framing import scale
 from framing.cli import main
-from framing.errors import FramingError
+from framing.errors import FramingError, InputError
 from framing.lexicon import code
 from framing.scale import code_file, map_file
 
@@ -375,9 +375,12 @@ def test_bad_data_stops_cleanly_and_names_the_place(tmp_path, monkeypatch):
     df.loc[7, "text"] = None
     src = tmp_path / "in.csv"
     df.to_csv(src, index=False)
-    where = r"(?s)in.csv, documents 6-8: .*row 1 \(id 'a8'\): text is missing"
-    with pytest.raises(FramingError, match=where):
+    where = (r"(?s)in.csv, documents 6-8: .*in.csv, field text of row 7 \(id 'a8'\): "
+             "text is missing")
+    with pytest.raises(InputError, match=where) as caught:
         run(src, tmp_path / "out.csv", chunksize=3, jobs=2)
+    assert [(p.source, p.field) for p in caught.value.problems] == [
+        (str(src), "text of row 7 (id 'a8')")]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
