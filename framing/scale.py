@@ -670,7 +670,6 @@ class _DaskStarter(threading.Thread):
             else:
                 self.client = Client(self.scheduler, timeout="30s")
             self.client.run(_import_scale)
-
         except (OSError, TimeoutError) as exc:
             self.error = FramingError(f"cannot reach the Dask scheduler {self.scheduler!r} "
                                       f"({exc})")
