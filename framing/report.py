@@ -187,7 +187,11 @@ def build_report(notebooks: Iterable[str | os.PathLike], output: str | os.PathLi
     merged = nbformat.v4.new_notebook()
     merged.metadata = nbformat.read(notebooks[0], as_version=4).metadata
     for path in notebooks:
-        merged.cells.extend(nbformat.read(path, as_version=4).cells)
+        cells = nbformat.read(path, as_version=4).cells
+        prefix = re.sub(r"[^A-Za-z0-9_-]", "-", path.stem)[:48]
+        for i, cell in enumerate(cells):  # unique and stable (duplicates get random ids)
+            cell.id = f"{prefix}-{i}"
+        merged.cells.extend(cells)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
     body, _ = exporter.from_notebook_node(merged, resources={"metadata": {"name": "report"}})

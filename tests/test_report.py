@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 
 from framing.errors import FramingError  # noqa: E402
 from framing.report import (  # noqa: E402
+    build_report,
     clear_outputs,
     execute_notebook,
     fill_template,
@@ -88,3 +89,7 @@ def test_executed_notebooks_are_byte_identical_across_runs(tmp_path):
     cells = json.loads(first)["cells"]
     assert [c["id"] for c in cells] == ["cell-0", "cell-1"]
     assert cells[1]["outputs"][0]["text"] == ["42\n"]
+    # the report joins notebooks whose cell ids repeat: it must not draw new ones at random
+    pages = [build_report([tmp_path / "a.ipynb", tmp_path / "b.ipynb"],
+                          tmp_path / f"report{k}.html").read_bytes() for k in (1, 2)]
+    assert pages[0] == pages[1] and b'id="cell-id=b-1"' in pages[0]
